@@ -100,13 +100,14 @@ public final class CompactedTopicView<V> implements AutoCloseable {
     }
 
     private List<TopicPartition> waitForPartitions(KafkaConsumer<String, byte[]> c) {
-        while (true) {
+        while (!Thread.currentThread().isInterrupted()) {
             var infos = c.partitionsFor(topic.name(), Duration.ofSeconds(10));
             if (infos != null && !infos.isEmpty()) {
                 return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             }
             log.warn("topic {} not found yet; waiting", topic.name());
         }
+        throw new WakeupException();
     }
 
     private void apply(ConsumerRecord<String, byte[]> r) {
