@@ -38,6 +38,7 @@ public final class CompactedTopicView<V> implements AutoCloseable {
     private final BiConsumer<String, V> listener;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
+    private volatile boolean running = true;
 
     /** @param listener told of every change after it is applied (value null on delete); may be a no-op */
     @SuppressWarnings("unchecked")
@@ -84,7 +85,7 @@ public final class CompactedTopicView<V> implements AutoCloseable {
             c.assign(partitions);
             c.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = c.endOffsets(partitions);
-            while (!Thread.currentThread().isInterrupted()) {
+            while (running) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
                     apply(r);
                 }
@@ -100,7 +101,7 @@ public final class CompactedTopicView<V> implements AutoCloseable {
     }
 
     private List<TopicPartition> waitForPartitions(KafkaConsumer<String, byte[]> c) {
-        while (!Thread.currentThread().isInterrupted()) {
+        while (running) {
             var infos = c.partitionsFor(topic.name(), Duration.ofSeconds(10));
             if (infos != null && !infos.isEmpty()) {
                 return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
@@ -131,12 +132,13 @@ public final class CompactedTopicView<V> implements AutoCloseable {
 
     @Override
     public void close() {
+        // Wake the consumer rather than interrupt the thread: an interrupted KafkaConsumer cannot close cleanly.
+        running = false;
         KafkaConsumer<String, byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
         }
         if (thread != null) {
-            thread.interrupt();
             try {
                 thread.join(5_000);
             } catch (InterruptedException e) {

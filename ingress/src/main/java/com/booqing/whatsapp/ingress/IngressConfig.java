@@ -1,0 +1,49 @@
+package com.booqing.whatsapp.ingress;
+
+import com.booqing.whatsapp.common.config.ConfigException;
+import com.booqing.whatsapp.common.config.Env;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+
+/**
+ * The ingress's own settings, read once at start-up.
+ *
+ * @param host           INGRESS_HOST, the address to listen on (default 0.0.0.0; tests use 127.0.0.1)
+ * @param port           INGRESS_PORT (default 8080; 0 picks a free port)
+ * @param adminApiKey    WHATSAPP_ADMIN_API_KEY, the bearer token of the REST API (required, at least 16 characters)
+ * @param maxBodyBytes   INGRESS_MAX_BODY_BYTES, largest request body accepted (default 3 MiB)
+ * @param kafkaAckTimeout INGRESS_KAFKA_ACK_TIMEOUT_MS, how long a request waits for the broker's acknowledgement
+ *                       before answering 503 (default 5000)
+ */
+public record IngressConfig(String host, int port, String adminApiKey, int maxBodyBytes, Duration kafkaAckTimeout) {
+    public static final String ADMIN_API_KEY = "WHATSAPP_ADMIN_API_KEY";
+    public static final int MIN_ADMIN_KEY_LENGTH = 16;
+    public static final int DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+    public IngressConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(adminApiKey, "adminApiKey");
+        Objects.requireNonNull(kafkaAckTimeout, "kafkaAckTimeout");
+        if (adminApiKey.length() < MIN_ADMIN_KEY_LENGTH) {
+            throw new ConfigException(ADMIN_API_KEY, "must be at least " + MIN_ADMIN_KEY_LENGTH + " characters");
+        }
+    }
+
+    public static IngressConfig from(Env env) {
+        return new IngressConfig(
+                env.string("INGRESS_HOST", "0.0.0.0"),
+                env.integer("INGRESS_PORT", 8080, 0, 65_535),
+                env.required(ADMIN_API_KEY),
+                env.integer("INGRESS_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, 1024, 64 * 1024 * 1024),
+                env.duration("INGRESS_KAFKA_ACK_TIMEOUT_MS", Duration.ofSeconds(5), ChronoUnit.MILLIS, 100, 60_000));
+    }
+
+    /** Never shows the admin key. */
+    @Override
+    public String toString() {
+        return "IngressConfig[host=" + host + ", port=" + port + ", adminApiKey=***, maxBodyBytes=" + maxBodyBytes
+                + ", kafkaAckTimeout=" + kafkaAckTimeout + "]";
+    }
+}

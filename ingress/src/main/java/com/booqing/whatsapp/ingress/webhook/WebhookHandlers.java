@@ -1,0 +1,190 @@
+package com.booqing.whatsapp.ingress.webhook;
+
+import com.booqing.whatsapp.common.crypto.SecretBox;
+import com.booqing.whatsapp.common.crypto.SecretBox.SealedSecretException;
+import com.booqing.whatsapp.common.endpoint.Endpoint;
+import com.booqing.whatsapp.common.endpoint.ProviderType;
+import com.booqing.whatsapp.common.kafka.Topics;
+import com.booqing.whatsapp.common.tenant.Ids;
+import com.booqing.whatsapp.common.webhook.RawWebhook;
+import com.booqing.whatsapp.ingress.endpoint.EndpointDirectory;
+import com.booqing.whatsapp.ingress.http.ApiException;
+import com.booqing.whatsapp.ingress.http.Bodies;
+import com.booqing.whatsapp.ingress.http.ConstantTime;
+import com.booqing.whatsapp.ingress.http.UnavailableException;
+import com.booqing.whatsapp.ingress.kafka.AckedPublisher;
+import com.booqing.whatsapp.ingress.webhook.WebhookMetrics.Refusal;
+import io.javalin.http.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * {@code POST /api/whatsapp/webhook/{tenantId}/{endpointId}} (a provider delivers) and {@code GET} on the same
+ * path (Meta's verification handshake).
+ *
+ * <p>A webhook for an endpoint that does not exist, is inactive or belongs to another tenant gets exactly the
+ * answer of a bad signature, after the same HMAC work, so that nobody learns which tenants and endpoints exist.
+ * A verified webhook is answered 200 only after Kafka acknowledged its raw bytes; a broker fault is a 503 with
+ * Retry-After so that the provider retries.
+ */
+public final class WebhookHandlers {
+    private static final Logger log = LoggerFactory.getLogger(WebhookHandlers.class);
+    private static final int MAX_CHALLENGE_LENGTH = 1024;
+
+    private final EndpointDirectory directory;
+    private final Map<ProviderType, WebhookVerifier> verifiers = new EnumMap<>(ProviderType.class);
+    private final SecretBox secrets;
+    private final AckedPublisher publisher;
+    private final Topics topics;
+    private final WebhookMetrics metrics;
+    private final Clock clock;
+    private final int maxBodyBytes;
+    private final byte[] decoyKey = new byte[32];
+
+    public WebhookHandlers(EndpointDirectory directory, List<WebhookVerifier> verifiers, SecretBox secrets,
+                           AckedPublisher publisher, Topics topics, WebhookMetrics metrics, Clock clock,
+                           int maxBodyBytes) {
+        this.directory = directory;
+        verifiers.forEach(v -> this.verifiers.put(v.provider(), v));
+        this.secrets = secrets;
+        this.publisher = publisher;
+        this.topics = topics;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.maxBodyBytes = maxBodyBytes;
+        new SecureRandom().nextBytes(decoyKey);
+    }
+
+    public void receive(Context ctx) {
+        if (ctx.contentLength() > maxBodyBytes) {
+            throw refuse(Refusal.TOO_LARGE, ApiException.payloadTooLarge(maxBodyBytes));
+        }
+        if (!Bodies.isJson(ctx.contentType())) {
+            throw refuse(Refusal.UNSUPPORTED_MEDIA_TYPE, ApiException.unsupportedMediaType());
+        }
+        byte[] body = readBody(ctx);
+        if (!directory.isReady()) {
+            throw refuse(Refusal.NOT_READY, new UnavailableException("the gateway is starting; retry later"));
+        }
+        WebhookRequest request = new WebhookRequest(ctx.pathParam("tenantId"), ctx.pathParam("endpointId"),
+                ctx.headerMap(), body);
+        Optional<Endpoint> found = endpointOf(request.tenantId(), request.endpointId());
+        if (found.isEmpty()) {
+            // Same HMAC work as a real check, so the answer's timing does not tell an unknown endpoint apart.
+            CloudApiVerifier.hmacSha256(decoyKey, body);
+            throw refuse(Refusal.UNKNOWN_ENDPOINT, invalidSignature());
+        }
+        Endpoint endpoint = found.get();
+        WebhookVerifier verifier = verifiers.get(endpoint.provider());
+        if (verifier == null) {
+            throw refuse(Refusal.PROVIDER_NOT_SUPPORTED, new ApiException(501, "provider_not_supported_yet",
+                    "webhooks of " + endpoint.provider().wireName() + " endpoints are not supported yet"));
+        }
+        if (!authentic(verifier, endpoint, request)) {
+            throw refuse(Refusal.INVALID_SIGNATURE, invalidSignature());
+        }
+        RawWebhook raw = new RawWebhook(UUID.randomUUID().toString(), endpoint.tenantId(), endpoint.id(),
+                endpoint.provider(), clock.instant(), keptHeaders(verifier, request), body);
+        try {
+            publisher.publish(topics.webhooksRaw(), raw.toRecord(topics.webhooksRaw().name()));
+        } catch (UnavailableException e) {
+            throw refuse(Refusal.KAFKA_UNAVAILABLE, e);
+        }
+        metrics.accepted(endpoint.provider());
+        ctx.status(200).json(new Accepted("accepted", raw.requestId()));
+    }
+
+    public void verify(Context ctx) {
+        if (!directory.isReady()) {
+            throw refuse(Refusal.NOT_READY, new UnavailableException("the gateway is starting; retry later"));
+        }
+        String challenge = ctx.queryParam("hub.challenge");
+        boolean wellFormed = "subscribe".equals(ctx.queryParam("hub.mode"))
+                && challenge != null && !challenge.isEmpty() && challenge.length() <= MAX_CHALLENGE_LENGTH;
+        Optional<Endpoint> endpoint = endpointOf(ctx.pathParam("tenantId"), ctx.pathParam("endpointId"))
+                .filter(e -> e.provider() == ProviderType.CLOUD_API && e.verifyToken() != null);
+        if (!wellFormed || endpoint.isEmpty()
+                || !ConstantTime.equals(ctx.queryParam("hub.verify_token"), verifyToken(endpoint.get()))) {
+            throw refuse(Refusal.VERIFICATION_FAILED,
+                    new ApiException(403, "verification_failed", "webhook verification failed"));
+        }
+        ctx.status(200).contentType("text/plain; charset=utf-8").result(challenge);
+    }
+
+    public static ApiException invalidSignature() {
+        return new ApiException(401, "invalid_signature", "webhook signature is missing or invalid");
+    }
+
+    private Optional<Endpoint> endpointOf(String tenantId, String endpointId) {
+        if (!Ids.isValidTenantId(tenantId)) {
+            return Optional.empty();
+        }
+        return directory.find(endpointId)
+                .filter(Endpoint::isActive)
+                .filter(e -> e.tenantId().equals(tenantId));
+    }
+
+    private byte[] readBody(Context ctx) {
+        try {
+            return Bodies.read(ctx, maxBodyBytes);
+        } catch (ApiException e) {
+            if (e.status() == 413) {
+                metrics.refused(Refusal.TOO_LARGE);
+            }
+            throw e;
+        }
+    }
+
+    private boolean authentic(WebhookVerifier verifier, Endpoint endpoint, WebhookRequest request) {
+        try {
+            return verifier.isAuthentic(endpoint, request);
+        } catch (SealedSecretException e) {
+            throw secretUnreadable(endpoint, e);
+        }
+    }
+
+    private String verifyToken(Endpoint endpoint) {
+        try {
+            return secrets.openString(endpoint.verifyToken(),
+                    Endpoint.secretContext(endpoint.tenantId(), endpoint.id(), "verifyToken"));
+        } catch (SealedSecretException e) {
+            throw secretUnreadable(endpoint, e);
+        }
+    }
+
+    /** A secret the server cannot open is the operator's problem, not the caller's: 500, and loudly logged. */
+    private ApiException secretUnreadable(Endpoint endpoint, SealedSecretException e) {
+        log.error("a secret of endpoint {} of tenant {} cannot be opened ({}); check WHATSAPP_ENCRYPTION_KEYS",
+                endpoint.id(), endpoint.tenantId(), e.getMessage());
+        return refuse(Refusal.SECRET_UNREADABLE, ApiException.internalError());
+    }
+
+    private static Map<String, String> keptHeaders(WebhookVerifier verifier, WebhookRequest request) {
+        Map<String, String> kept = new LinkedHashMap<>();
+        for (String name : verifier.keptHeaders()) {
+            String value = request.header(name);
+            if (value != null) {
+                kept.put(name, value);
+            }
+        }
+        return kept;
+    }
+
+    private ApiException refuse(Refusal reason, ApiException answer) {
+        metrics.refused(reason);
+        return answer;
+    }
+
+    /** The 200 body: the request id also travels as the {@code wa.request-id} header of the raw record. */
+    public record Accepted(String status, String requestId) {
+    }
+}

@@ -1,0 +1,44 @@
+package com.booqing.whatsapp.ingress;
+
+import com.booqing.whatsapp.common.crypto.SecretBox;
+import com.booqing.whatsapp.common.kafka.Topics;
+import com.booqing.whatsapp.common.redis.RedisKeys;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import redis.clients.jedis.JedisPooled;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+/** An ingress wired with a MockProducer and an in-memory endpoint directory. */
+final class TestIngress {
+    static final String ADMIN_KEY = "test-admin-key-0123456789";
+    static final int MAX_BODY_BYTES = 64 * 1024;
+    static final Duration ACK_TIMEOUT = Duration.ofMillis(300);
+    static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
+
+    private TestIngress() {
+    }
+
+    static Ingress create(MockProducer<byte[], byte[]> producer, InMemoryEndpointDirectory directory, SecretBox box,
+                          Topics topics, JedisPooled redis, RedisKeys keys) {
+        IngressConfig config = new IngressConfig("127.0.0.1", 0, ADMIN_KEY, MAX_BODY_BYTES, ACK_TIMEOUT);
+        return new Ingress(config, new IngressDependencies(topics, producer, redis, keys, box, directory,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.fixed(NOW, ZoneOffset.UTC)));
+    }
+
+    /** Never used by the routes these tests call; connecting is lazy, so no Redis is needed. */
+    static JedisPooled unusedRedis() {
+        return new JedisPooled(URI.create("redis://127.0.0.1:6379"));
+    }
+
+    /** autoComplete false: sends are recorded but never acknowledged, as when the broker is away. */
+    static MockProducer<byte[], byte[]> producer(boolean acknowledges) {
+        return new MockProducer<>(acknowledges, null, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+}

@@ -1,0 +1,322 @@
+package com.booqing.whatsapp.simulator;
+
+import com.booqing.whatsapp.simulator.provider.InboundText;
+import com.booqing.whatsapp.simulator.provider.OutboundWebhook;
+import com.booqing.whatsapp.simulator.provider.ProviderBehaviour;
+import com.booqing.whatsapp.simulator.provider.ProviderReply;
+import com.booqing.whatsapp.simulator.provider.SentMessage;
+import com.booqing.whatsapp.simulator.webhook.AttemptResult;
+import com.booqing.whatsapp.simulator.webhook.Delivery;
+import com.booqing.whatsapp.simulator.webhook.WebhookCounters;
+import com.booqing.whatsapp.simulator.webhook.WebhookPoster;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One simulated endpoint: its own loopback listener serving a provider's API, plus everything providers share —
+ * request recording, faults, webhooks with retries, and receipts after each accepted send.
+ */
+final class EndpointServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EndpointServer.class);
+    private static final List<Receipt> RECEIPTS_AFTER_SEND = List.of(Receipt.SENT, Receipt.DELIVERED, Receipt.READ);
+    private static final int SENT_MESSAGES_KEPT = 10_000;
+
+    private final String id;
+    private final ProviderBehaviour behaviour;
+    private final SimulatorConfig config;
+    private final WebhookPoster poster;
+    private final ScheduledExecutorService scheduler;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final BoundedLog<RecordedRequest> requests;
+    private final BoundedLog<PostedWebhook> webhooks = new BoundedLog<>(1_000);
+    private final WebhookCounters counters = new WebhookCounters();
+    private final Map<String, SentMessage> sentMessages = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, SentMessage> eldest) {
+            return size() > SENT_MESSAGES_KEPT;
+        }
+    };
+
+    private volatile String webhookUrl;
+    private volatile boolean receipts;
+
+    // Guarded by this: the listener's lifecycle. Request threads never take this lock, so stopping the
+    // listener cannot wait on a request that waits on the lock.
+    private Javalin app;
+    private int port;
+    private boolean closed;
+
+    private final Object faultLock = new Object();
+    private Fault fault = Fault.none();
+    private int faultRemaining;
+
+    EndpointServer(String id, ProviderBehaviour behaviour, String webhookUrl, boolean receipts, SimulatorConfig config,
+                   WebhookPoster poster, ScheduledExecutorService scheduler, ObjectMapper json, Clock clock) {
+        this.id = id;
+        this.behaviour = behaviour;
+        this.webhookUrl = webhookUrl;
+        this.receipts = receipts;
+        this.config = config;
+        this.poster = poster;
+        this.scheduler = scheduler;
+        this.json = json;
+        this.clock = clock;
+        this.requests = new BoundedLog<>(config.requestLogCapacity());
+    }
+
+    /** Starts listening on {@code wantedPort} (0 = any free port). */
+    synchronized void start(int wantedPort) {
+        app = newApp();
+        try {
+            app.start(SimulatorConfig.HOST, wantedPort);
+        } catch (RuntimeException e) {
+            app = null;
+            throw new IllegalStateException("endpoint '" + id + "' cannot listen on port " + wantedPort, e);
+        }
+        port = app.port();
+    }
+
+    private Javalin newApp() {
+        return Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.showOldJavalinVersionWarning = false;
+            QueuedThreadPool threads = new QueuedThreadPool(200, 2, 30_000);
+            threads.setName("sim-" + id);
+            cfg.jetty.threadPool = threads;
+            cfg.http.maxRequestSize = 16L * 1024 * 1024;
+            cfg.routes.before(this::beforeRequest);
+            behaviour.routes(cfg.routes, this::accepted);
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                log.warn("endpoint {} failed to answer {} {}", id, ctx.method(), ctx.path(), e);
+                writeJson(ctx, 500, Map.of("code", "internal_error", "message", "simulator failure"));
+            });
+        });
+    }
+
+    private void beforeRequest(Context ctx) throws InterruptedException {
+        requests.add(new RecordedRequest(clock.instant(), ctx.method().name(), ctx.path(), ctx.queryString(),
+                ctx.headerMap(), ctx.body()));
+        Fault active = consumeFault();
+        switch (active.mode()) {
+            case SLOW -> Thread.sleep(active.delay().toMillis());
+            case FAIL, RATE_LIMIT -> {
+                ProviderReply reply = behaviour.faultReply(active);
+                reply.headers().forEach(ctx::header);
+                writeJson(ctx, reply.status(), reply.body());
+                ctx.skipRemainingHandlers();
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** The fault this request suffers; a fault limited to n requests heals after the n-th. */
+    private Fault consumeFault() {
+        synchronized (faultLock) {
+            Fault active = fault;
+            if (active.times() > 0 && --faultRemaining <= 0) {
+                fault = Fault.none();
+            }
+            return active;
+        }
+    }
+
+    synchronized void fault(Fault wanted) {
+        requireOpen();
+        if (wanted.mode() == Fault.Mode.DARK) {
+            setFault(wanted);
+            if (app != null) {
+                app.stop();
+                app = null;
+                log.info("endpoint {} went dark (port {} refuses connections)", id, port);
+            }
+            return;
+        }
+        if (app == null) {
+            start(port);
+            log.info("endpoint {} is back on port {}", id, port);
+        }
+        setFault(wanted);
+    }
+
+    private void setFault(Fault wanted) {
+        synchronized (faultLock) {
+            fault = wanted;
+            faultRemaining = wanted.times();
+        }
+    }
+
+    Fault fault() {
+        synchronized (faultLock) {
+            return fault;
+        }
+    }
+
+    synchronized boolean listening() {
+        return app != null;
+    }
+
+    synchronized int port() {
+        return port;
+    }
+
+    String id() {
+        return id;
+    }
+
+    String provider() {
+        return behaviour.provider();
+    }
+
+    SimEndpoint view() {
+        return new SimEndpoint(id, behaviour.provider(), "http://" + SimulatorConfig.HOST + ":" + port());
+    }
+
+    EndpointInfo info() {
+        SimEndpoint view = view();
+        return new EndpointInfo(id, view.provider(), view.apiUrl(), listening(), webhookUrl, receipts, fault(),
+                requests.size(), counters.snapshot(), behaviour.describe());
+    }
+
+    ProviderBehaviour behaviour() {
+        return behaviour;
+    }
+
+    List<RecordedRequest> requests() {
+        return requests.snapshot();
+    }
+
+    void clearRequests() {
+        requests.clear();
+    }
+
+    List<PostedWebhook> webhooks() {
+        return webhooks.snapshot();
+    }
+
+    WebhookStats webhookStats() {
+        return counters.snapshot();
+    }
+
+    void webhookUrl(String url) {
+        this.webhookUrl = url;
+    }
+
+    void receipts(boolean on) {
+        this.receipts = on;
+    }
+
+    WebhookDelivery postInbound(InboundText message) {
+        return postNow(behaviour.inboundText(message));
+    }
+
+    /** Posts one receipt for a message; the recipient is taken from the send when the simulator still knows it. */
+    WebhookDelivery postReceipt(String messageId, Receipt receipt, String recipient) {
+        SentMessage message;
+        synchronized (sentMessages) {
+            message = sentMessages.get(messageId);
+        }
+        if (message == null) {
+            if (recipient == null || recipient.isBlank()) {
+                throw new IllegalArgumentException("message '" + messageId
+                        + "' was not sent through this endpoint; give recipientId");
+            }
+            message = new SentMessage(messageId, recipient, "text", null, clock.instant());
+        }
+        return postNow(behaviour.receipt(message, receipt, clock.instant()));
+    }
+
+    private WebhookDelivery postNow(OutboundWebhook webhook) {
+        String target = webhookUrl;
+        if (target == null) {
+            throw new IllegalStateException("endpoint '" + id + "' has no webhookUrl");
+        }
+        Delivery delivery = post(target, webhook);
+        try {
+            AttemptResult first = delivery.firstAttempt()
+                    .get(config.webhookTimeout().toMillis() + 2_000, TimeUnit.MILLISECONDS);
+            return new WebhookDelivery(webhook.messageId(), first.status(), first.error());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while posting a webhook", e);
+        } catch (ExecutionException | TimeoutException e) {
+            return new WebhookDelivery(webhook.messageId(), 0, e.toString());
+        }
+    }
+
+    private Delivery post(String target, OutboundWebhook webhook) {
+        return poster.post(URI.create(target), webhook, counters, webhooks::add);
+    }
+
+    /** Called on a request thread: only schedules, so the send answer never waits for a webhook. */
+    private void accepted(SentMessage message) {
+        synchronized (sentMessages) {
+            sentMessages.put(message.messageId(), message);
+        }
+        if (receipts) {
+            scheduleReceipts(message, RECEIPTS_AFTER_SEND);
+        }
+    }
+
+    private void scheduleReceipts(SentMessage message, List<Receipt> remaining) {
+        if (remaining.isEmpty()) {
+            return;
+        }
+        try {
+            scheduler.schedule(() -> {
+                String target = webhookUrl;
+                if (target == null) {
+                    remaining.forEach(r -> counters.skipped());
+                    return;
+                }
+                Receipt receipt = remaining.get(0);
+                // Each receipt waits for the previous one's delivery (and retries) so they arrive in order.
+                post(target, behaviour.receipt(message, receipt, clock.instant())).outcome()
+                        .whenComplete((result, error) ->
+                                scheduleReceipts(message, remaining.subList(1, remaining.size())));
+            }, config.receiptStep().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // The simulator is shutting down; receipts not yet posted are dropped.
+        }
+    }
+
+    private void writeJson(Context ctx, int status, Object body) {
+        try {
+            ctx.status(status).contentType("application/json").result(json.writeValueAsBytes(body));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot render answer", e);
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("endpoint '" + id + "' is closed");
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (app != null) {
+            app.stop();
+            app = null;
+        }
+    }
+}
