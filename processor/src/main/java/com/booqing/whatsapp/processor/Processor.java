@@ -1,0 +1,91 @@
+package com.booqing.whatsapp.processor;
+
+import com.booqing.whatsapp.common.kafka.TopicBootstrap;
+import com.booqing.whatsapp.common.redis.RedisClients;
+import com.booqing.whatsapp.common.redis.RedisKeys;
+import com.booqing.whatsapp.processor.config.ProcessorConfig;
+import com.booqing.whatsapp.processor.config.StreamsSettings;
+import com.booqing.whatsapp.processor.inbound.InboundSettings;
+import com.booqing.whatsapp.processor.inbound.InboundTopology;
+import com.booqing.whatsapp.processor.projection.ProjectionPlanner;
+import com.booqing.whatsapp.processor.projection.ProjectionScript;
+import com.booqing.whatsapp.processor.projection.RedisProjector;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.JedisPooled;
+
+import java.time.Duration;
+
+/**
+ * The processor service: the inbound Streams topology (raw webhooks -> canonical events, deduplicated, bad
+ * records dead-lettered) and the Redis projector (events, sends, results and state topics -> the read model).
+ * Built from its configuration; {@link #start()} and {@link #close()} let tests run it in-process.
+ */
+public final class Processor implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Processor.class);
+
+    private final ProcessorConfig config;
+    private final MeterRegistry meters;
+    private KafkaStreams streams;
+    private KafkaStreamsMetrics streamsMetrics;
+    private JedisPooled redis;
+    private RedisProjector projector;
+
+    public Processor(ProcessorConfig config, MeterRegistry meters) {
+        this.config = config;
+        this.meters = meters;
+    }
+
+    public synchronized Processor start() {
+        String bootstrap = config.gateway().kafkaBootstrapServers();
+        TopicBootstrap.ensure(bootstrap, config.topics());
+
+        redis = RedisClients.pooled(config.gateway().redisUrl(), 8);
+        RedisKeys keys = config.redisKeys();
+        ProjectionPlanner planner = new ProjectionPlanner(config.topics(), keys, config.gateway().messageTtl());
+        projector = RedisProjector.create(bootstrap, config.projectorGroupId(), planner, new ProjectionScript(redis),
+                keys, meters).start();
+
+        streams = new KafkaStreams(InboundTopology.build(config.topics(), InboundSettings.defaults(meters)),
+                StreamsSettings.properties(config));
+        streams.setUncaughtExceptionHandler(e -> {
+            // Bad records never get here (they are dead-lettered); this is the broker or the state store.
+            log.error("stream thread failed; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(meters);
+        streams.start();
+        log.info("processor started (application {}, projector group {})", config.applicationId(),
+                config.projectorGroupId());
+        return this;
+    }
+
+    public KafkaStreams.State streamsState() {
+        return streams == null ? KafkaStreams.State.NOT_RUNNING : streams.state();
+    }
+
+    public boolean projectorRunning() {
+        return projector != null && projector.isRunning();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+        }
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+        }
+        if (projector != null) {
+            projector.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package com.booqing.whatsapp.processor.config;
+
+import com.booqing.whatsapp.common.config.ConfigException;
+import com.booqing.whatsapp.common.config.Env;
+import com.booqing.whatsapp.common.config.GatewayConfig;
+import com.booqing.whatsapp.common.kafka.Topics;
+import com.booqing.whatsapp.common.redis.RedisKeys;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The processor's settings, read once at start-up.
+ *
+ * @param applicationId    PROCESSOR_APPLICATION_ID, the Streams application id; default
+ *                         {@code <WHATSAPP_TOPIC_PREFIX>whatsapp-processor}
+ * @param projectorGroupId the Redis projector's consumer group, {@code <WHATSAPP_TOPIC_PREFIX>whatsapp-redis-projector}
+ * @param stateDir         PROCESSOR_STATE_DIR, where Streams keeps its local state; default a new temp directory
+ * @param streamThreads    PROCESSOR_STREAM_THREADS, default 1
+ */
+public record ProcessorConfig(
+        String applicationId,
+        String projectorGroupId,
+        Path stateDir,
+        int streamThreads,
+        GatewayConfig gateway,
+        Topics topics) {
+
+    public static final String DEFAULT_APPLICATION_ID = "whatsapp-processor";
+    public static final String DEFAULT_PROJECTOR_GROUP = "whatsapp-redis-projector";
+
+    public ProcessorConfig {
+        Objects.requireNonNull(applicationId, "applicationId");
+        Objects.requireNonNull(projectorGroupId, "projectorGroupId");
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(gateway, "gateway");
+        Objects.requireNonNull(topics, "topics");
+    }
+
+    public static ProcessorConfig from(Env env) {
+        GatewayConfig gateway = GatewayConfig.from(env);
+        String prefix = gateway.topicPrefix();
+        String applicationId = env.string("PROCESSOR_APPLICATION_ID", prefix + DEFAULT_APPLICATION_ID);
+        if (!applicationId.matches("[A-Za-z0-9._-]+")) {
+            throw new ConfigException("PROCESSOR_APPLICATION_ID", "may only contain letters, digits, '.', '_' and '-'");
+        }
+        return new ProcessorConfig(
+                applicationId,
+                prefix + DEFAULT_PROJECTOR_GROUP,
+                stateDir(env.string("PROCESSOR_STATE_DIR", null)),
+                env.integer("PROCESSOR_STREAM_THREADS", 1, 1, 64),
+                gateway,
+                Topics.withPrefix(prefix, Topics.DEFAULT_PARTITIONS));
+    }
+
+    public RedisKeys redisKeys() {
+        return new RedisKeys(gateway.redisNamespace());
+    }
+
+    private static Path stateDir(String configured) {
+        try {
+            if (configured == null) {
+                return Files.createTempDirectory("whatsapp-processor-state");
+            }
+            return Files.createDirectories(Path.of(configured));
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException("PROCESSOR_STATE_DIR", "is not a usable directory");
+        }
+    }
+}

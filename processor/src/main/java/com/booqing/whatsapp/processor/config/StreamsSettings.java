@@ -1,0 +1,39 @@
+package com.booqing.whatsapp.processor.config;
+
+import com.booqing.whatsapp.common.kafka.Topics;
+import com.booqing.whatsapp.processor.inbound.DeadLetterHandlers;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+import java.nio.file.Path;
+import java.util.Properties;
+
+/** The Streams configuration of the inbound topology, shared by production and the topology tests. */
+public final class StreamsSettings {
+
+    private StreamsSettings() {
+    }
+
+    public static Properties properties(ProcessorConfig config) {
+        return properties(config.applicationId(), config.gateway().kafkaBootstrapServers(), config.stateDir(),
+                config.streamThreads(), config.topics());
+    }
+
+    public static Properties properties(String applicationId, String bootstrapServers, Path stateDir, int threads,
+                                        Topics topics) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        // A webhook's events, its dedup entries and its consumed offset commit together or not at all.
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.webhooksDeadLetter().name());
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Deserialization.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Processing.class);
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Production.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        return p;
+    }
+}

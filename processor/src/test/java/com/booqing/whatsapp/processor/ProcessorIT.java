@@ -1,0 +1,100 @@
+package com.booqing.whatsapp.processor;
+
+import com.booqing.whatsapp.common.config.Env;
+import com.booqing.whatsapp.common.config.GatewayConfig;
+import com.booqing.whatsapp.common.endpoint.ProviderType;
+import com.booqing.whatsapp.common.event.EventIds;
+import com.booqing.whatsapp.common.kafka.KafkaClients;
+import com.booqing.whatsapp.common.kafka.Topics;
+import com.booqing.whatsapp.common.redis.RedisKeys;
+import com.booqing.whatsapp.common.webhook.DeadLetter;
+import com.booqing.whatsapp.common.webhook.RawWebhook;
+import com.booqing.whatsapp.processor.config.ProcessorConfig;
+import com.booqing.whatsapp.processor.testing.Fixtures;
+import com.booqing.whatsapp.testkit.Infra;
+import com.booqing.whatsapp.testkit.KafkaAndRedis;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The whole service on the real broker and Redis: a raw webhook in, the conversation in Redis out. */
+@KafkaAndRedis
+class ProcessorIT {
+
+    @Test
+    void projectsAWebhookIntoRedisAndDeadLettersABadOne(Infra infra, @TempDir Path stateDir) throws Exception {
+        Topics topics = infra.newTopics();
+        RedisKeys keys = infra.newRedisKeys();
+        String tenant = infra.uniqueId("t");
+        GatewayConfig gateway = GatewayConfig.from(new Env(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers(),
+                "REDIS_URL", infra.redisUrl(),
+                "WHATSAPP_REDIS_NAMESPACE", keys.namespace())));
+        ProcessorConfig config = new ProcessorConfig(infra.uniqueId("app"), infra.uniqueId("grp"), stateDir, 1,
+                gateway, topics);
+        RawWebhook good = new RawWebhook("req-1", tenant, "ep_1", ProviderType.CLOUD_API, Instant.now(), Map.of(),
+                Fixtures.cloudApi("text-message.json"));
+        RawWebhook bad = new RawWebhook("req-2", tenant, "ep_1", ProviderType.CLOUD_API, Instant.now(), Map.of(),
+                "{\"entry\":[".getBytes(StandardCharsets.UTF_8));
+
+        try (Processor processor = new Processor(config, new SimpleMeterRegistry()).start();
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                     KafkaClients.durableProducer(infra.bootstrapServers(), "processor-it", Duration.ofSeconds(30),
+                             Duration.ofSeconds(60)),
+                     new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(bad.toRecord(topics.webhooksRaw().name())).get(30, TimeUnit.SECONDS);
+            producer.send(good.toRecord(topics.webhooksRaw().name())).get(30, TimeUnit.SECONDS);
+            producer.send(good.toRecord(topics.webhooksRaw().name())).get(30, TimeUnit.SECONDS);
+
+            String phone = "+16505551234";
+            String messageId = EventIds.inboundMessageId(tenant,
+                    "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=");
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> infra.redis().exists(keys.conversation(tenant, phone)));
+            assertThat(infra.redis().hget(keys.message(messageId), "content"))
+                    .isEqualTo("{\"type\":\"text\",\"body\":\"Does it come in another color?\"}");
+            assertThat(infra.redis().hget(keys.conversation(tenant, phone), "messageCount")).isEqualTo("1");
+            assertThat(infra.redis().lrange(keys.events(tenant), 0, -1)).hasSize(1);
+
+            List<ConsumerRecord<byte[], byte[]>> deadLetters = readAll(infra, topics.webhooksDeadLetter().name(), 1);
+            assertThat(deadLetters).hasSize(1);
+            assertThat(deadLetters.get(0).value()).isEqualTo(bad.body());
+            assertThat(DeadLetter.header(deadLetters.get(0).headers(), DeadLetter.REASON)).startsWith("invalid JSON");
+        } finally {
+            infra.deleteKeys(keys);
+        }
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readAll(Infra infra, String topic, int expected) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                KafkaClients.committedReader(infra.bootstrapServers(), null, "processor-it-reader"))) {
+            var partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (out.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+}
