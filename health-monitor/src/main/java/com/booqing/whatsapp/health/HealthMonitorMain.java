@@ -1,0 +1,47 @@
+package com.booqing.whatsapp.health;
+
+import com.booqing.whatsapp.common.config.ConfigException;
+import com.booqing.whatsapp.common.config.Env;
+import com.booqing.whatsapp.common.config.GatewayConfig;
+import com.booqing.whatsapp.common.crypto.SecretBox;
+import com.booqing.whatsapp.common.kafka.Topics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/** Wires configuration and shutdown; everything else is {@link HealthMonitor}. */
+public final class HealthMonitorMain {
+    private static final Logger log = LoggerFactory.getLogger(HealthMonitorMain.class);
+
+    private HealthMonitorMain() {
+    }
+
+    public static void main(String[] args) {
+        Env env = Env.system();
+        GatewayConfig config;
+        HealthSettings settings;
+        SecretBox secrets;
+        try {
+            config = GatewayConfig.from(env);
+            settings = HealthSettings.from(env);
+            secrets = SecretBox.fromEnv(env);
+        } catch (ConfigException e) {
+            log.error("cannot start: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Topics topics = Topics.withPrefix(config.topicPrefix(), Topics.DEFAULT_PARTITIONS);
+        Duration connectTimeout = config.defaultTimeout().compareTo(Duration.ofSeconds(10)) < 0
+                ? config.defaultTimeout() : Duration.ofSeconds(10);
+        Probes probes = new Probes(List.of(new CloudApiProbe(CloudApiProbe.httpClient(connectTimeout))), secrets);
+        HealthMonitor monitor = new HealthMonitor(config, settings, topics, probes, Clock.systemUTC(),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        Runtime.getRuntime().addShutdownHook(new Thread(monitor::close, "health-monitor-shutdown"));
+        monitor.start();
+    }
+}

@@ -1,0 +1,46 @@
+package com.booqing.whatsapp.sender;
+
+import com.booqing.whatsapp.common.config.ConfigException;
+import com.booqing.whatsapp.common.config.Env;
+import com.booqing.whatsapp.common.config.GatewayConfig;
+import com.booqing.whatsapp.common.crypto.SecretBox;
+import com.booqing.whatsapp.common.kafka.Topics;
+import com.booqing.whatsapp.sender.provider.CloudApiAdapter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/** Wires configuration and shutdown; everything else is {@link Sender}. */
+public final class SenderMain {
+    private static final Logger log = LoggerFactory.getLogger(SenderMain.class);
+
+    private SenderMain() {
+    }
+
+    public static void main(String[] args) {
+        Env env = Env.system();
+        GatewayConfig config;
+        SecretBox secrets;
+        try {
+            config = GatewayConfig.from(env);
+            secrets = SecretBox.fromEnv(env);
+        } catch (ConfigException e) {
+            log.error("cannot start: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Topics topics = Topics.withPrefix(config.topicPrefix(), Topics.DEFAULT_PARTITIONS);
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Duration connectTimeout = config.defaultTimeout().compareTo(Duration.ofSeconds(10)) < 0
+                ? config.defaultTimeout() : Duration.ofSeconds(10);
+        Sender sender = new Sender(config, topics, secrets,
+                List.of(new CloudApiAdapter(CloudApiAdapter.httpClient(connectTimeout))), Clock.systemUTC(), meters);
+        Runtime.getRuntime().addShutdownHook(new Thread(sender::close, "sender-shutdown"));
+        sender.start();
+    }
+}

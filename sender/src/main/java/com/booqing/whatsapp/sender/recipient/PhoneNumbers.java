@@ -1,0 +1,35 @@
+package com.booqing.whatsapp.sender.recipient;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Recipient numbers: international format only, as digits with or without a leading '+'. A national number
+ * ("0612345678") is refused rather than guessed, because the gateway serves tenants in many countries.
+ */
+public final class PhoneNumbers {
+    private static final Pattern SHAPE = Pattern.compile("\\+?[1-9][0-9]{6,14}");
+
+    private final PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+
+    /** @return the number in E.164 ("+31612345678"), or empty when it is not a valid international number */
+    public Optional<String> toE164(String raw) {
+        if (raw == null || !SHAPE.matcher(raw).matches()) {
+            return Optional.empty();
+        }
+        String withPlus = raw.startsWith("+") ? raw : "+" + raw;
+        try {
+            Phonenumber.PhoneNumber number = util.parse(withPlus, "ZZ");
+            if (!util.isValidNumber(number)) {
+                return Optional.empty();
+            }
+            return Optional.of(util.format(number, PhoneNumberUtil.PhoneNumberFormat.E164));
+        } catch (NumberParseException e) {
+            return Optional.empty();
+        }
+    }
+}
