@@ -1,0 +1,22 @@
+package com.booqing.whatsapp.testkit;
+
+/** A Kafka broker for integration tests, whichever way it runs. */
+public interface TestBroker extends AutoCloseable {
+
+    enum Kind {
+        /** devstack's KRaft broker in a child JVM */
+        EMBEDDED,
+        /** Testcontainers' Kafka module in Docker */
+        CONTAINER
+    }
+
+    Kind kind();
+
+    String bootstrapServers();
+
+    /** One line saying which broker this is and where. */
+    String describe();
+
+    @Override
+    void close();
+}
