@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /** Wires configuration and shutdown; everything else is {@link HealthMonitor}. */
 public final class HealthMonitorMain {
@@ -41,7 +42,22 @@ public final class HealthMonitorMain {
         Probes probes = new Probes(List.of(new CloudApiProbe(CloudApiProbe.httpClient(connectTimeout))), secrets);
         HealthMonitor monitor = new HealthMonitor(config, settings, topics, probes, Clock.systemUTC(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        Runtime.getRuntime().addShutdownHook(new Thread(monitor::close, "health-monitor-shutdown"));
-        monitor.start();
+        // The monitor's threads are daemons, so main stays alive until the JVM is asked to stop.
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            monitor.close();
+            stopped.countDown();
+        }, "health-monitor-shutdown"));
+        try {
+            monitor.start();
+        } catch (RuntimeException e) {
+            log.error("cannot start the health monitor: {}", e.getMessage());
+            System.exit(1);
+        }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
