@@ -99,7 +99,26 @@ public final class LocalStack implements AutoCloseable {
 
         startServices(env, logs);
         String demo = seedDemo(config, encryptionKeys, topics, k.bootstrapServers());
+        writeLocalEnv(k, r, adminKey);
         printSummary(k, r, logs, adminKey, demo);
+    }
+
+    /**
+     * The values the README's walkthrough needs, as a file a shell can source ({@code . .run/local.env}). The
+     * admin key is a throwaway local key, regenerated on every start.
+     */
+    private void writeLocalEnv(KafkaBroker k, RedisServer r, String adminKey) {
+        String text = "# written by devstack's LocalStack; valid while it runs\n"
+                + "INGRESS=http://127.0.0.1:" + options.ingressPort() + "\n"
+                + "SIMULATOR=" + simulatorUrl() + "\n"
+                + "KAFKA_BOOTSTRAP_SERVERS=" + k.bootstrapServers() + "\n"
+                + "REDIS_URL=" + r.url() + "\n"
+                + "ADMIN_KEY=" + adminKey + "\n";
+        try {
+            java.nio.file.Files.writeString(options.runDir().resolve("local.env"), text);
+        } catch (java.io.IOException e) {
+            out.println("  (could not write " + options.runDir().resolve("local.env") + ": " + e.getMessage() + ")");
+        }
     }
 
     private RedisServer startRedis() {
@@ -184,6 +203,7 @@ public final class LocalStack implements AutoCloseable {
         out.println("  Kafka bootstrap  " + k.bootstrapServers());
         out.println("  Redis            " + RedisServer.redacted(r.uri()));
         out.println("  logs             " + logs);
+        out.println("  shell variables  . " + options.runDir().resolve("local.env") + "   (INGRESS, ADMIN_KEY, REDIS_URL, ...)");
         out.println("  admin API key    " + adminKey + "   (local dev key: Authorization: Bearer <key>)");
         out.println("  demo             " + demo);
         out.println();
