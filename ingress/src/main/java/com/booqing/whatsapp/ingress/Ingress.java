@@ -5,19 +5,26 @@ import com.booqing.whatsapp.ingress.conversation.ConversationHandlers;
 import com.booqing.whatsapp.ingress.conversation.ConversationReader;
 import com.booqing.whatsapp.ingress.http.AdminAuth;
 import com.booqing.whatsapp.ingress.http.ErrorMapping;
+import com.booqing.whatsapp.ingress.http.JettyErrors;
 import com.booqing.whatsapp.ingress.http.Routes;
 import com.booqing.whatsapp.ingress.kafka.AckedPublisher;
 import com.booqing.whatsapp.ingress.message.MessageHandlers;
 import com.booqing.whatsapp.ingress.message.MessageReader;
 import com.booqing.whatsapp.ingress.webhook.CloudApiVerifier;
+import com.booqing.whatsapp.ingress.webhook.EvolutionVerifier;
+import com.booqing.whatsapp.ingress.webhook.WahaVerifier;
 import com.booqing.whatsapp.ingress.webhook.WebhookHandlers;
 import com.booqing.whatsapp.ingress.webhook.WebhookMetrics;
+import com.booqing.whatsapp.ingress.webhook.WebhookRateLimiter;
+import com.booqing.whatsapp.ingress.webhook.WebhookVerifier;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,9 +60,12 @@ public final class Ingress implements AutoCloseable {
         ObjectMapper json = Json.strict();
         AckedPublisher publisher = new AckedPublisher(deps.producer(), config.kafkaAckTimeout());
         MessageReader messageReader = new MessageReader(deps.redis(), deps.redisKeys(), json);
-        this.webhooks = new WebhookHandlers(deps.endpoints(), List.of(new CloudApiVerifier(deps.secrets())),
-                deps.secrets(), publisher, deps.topics(), new WebhookMetrics(deps.metrics()), deps.clock(),
-                config.maxBodyBytes());
+        List<WebhookVerifier> verifiers = List.of(new CloudApiVerifier(deps.secrets()),
+                new WahaVerifier(deps.secrets()), new EvolutionVerifier(deps.secrets(), deps.clock()));
+        this.webhooks = new WebhookHandlers(deps.endpoints(), verifiers, deps.secrets(), publisher, deps.topics(),
+                new WebhookMetrics(deps.metrics()), deps.clock(), config.maxBodyBytes(),
+                new WebhookRateLimiter(config.webhookRatePerSecond(), config.webhookRatePerSecond(),
+                        WebhookRateLimiter.DEFAULT_MAX_TRACKED_PATHS, deps.nanoTime()));
         this.messages = new MessageHandlers(publisher, deps.topics(), messageReader, json, deps.clock(),
                 config.maxBodyBytes(), deps.metrics());
         this.conversations = new ConversationHandlers(new ConversationReader(deps.redis(), deps.redisKeys()),
@@ -69,6 +79,7 @@ public final class Ingress implements AutoCloseable {
         c.startup.showOldJavalinVersionWarning = false;
         c.jsonMapper(new JavalinJackson(json, false));
         c.http.maxRequestSize = config.maxBodyBytes();
+        configureJetty(c);
         c.requestLogger.http(this::logRequest);
         ErrorMapping.register(c.routes);
         c.routes.beforeMatched(adminAuth::check);
@@ -76,11 +87,29 @@ public final class Ingress implements AutoCloseable {
         c.routes.get("/health", this::health, PUBLIC);
         c.routes.get("/metrics", this::metrics, PUBLIC); // unauthenticated: expose only on the internal network
         c.routes.post("/api/whatsapp/webhook/{tenantId}/{endpointId}", webhooks::receive, PUBLIC);
+        c.routes.post("/api/whatsapp/webhook/{tenantId}/{endpointId}/{event}", webhooks::receive, PUBLIC); // Evolution
         c.routes.get("/api/whatsapp/webhook/{tenantId}/{endpointId}", webhooks::verify, PUBLIC);
         c.routes.post("/api/whatsapp/messages/{tenantId}", messages::send, ADMIN);
         c.routes.get("/api/whatsapp/messages/{tenantId}/{messageId}", messages::get, ADMIN);
         c.routes.get("/api/whatsapp/conversations/{tenantId}", conversations::list, ADMIN);
         c.routes.get("/api/whatsapp/conversations/{tenantId}/{phone}/messages", conversations::messages, ADMIN);
+    }
+
+    /**
+     * Limits Jetty enforces before any handler runs: the size of the request line plus headers (431 beyond it),
+     * and the idle timeout of connections, which also ends a client that trickles a request in. The connector
+     * is our own only to set that timeout; it listens where {@code start(host, port)} says, as Javalin's would.
+     */
+    private void configureJetty(JavalinConfig c) {
+        c.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(config.maxHeaderBytes()));
+        c.jetty.modifyServer(jetty -> jetty.setErrorHandler(new JettyErrors(deps.metrics())));
+        c.jetty.addConnector((jetty, http) -> {
+            ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+            connector.setHost(c.jetty.host);
+            connector.setPort(c.jetty.port);
+            connector.setIdleTimeout(config.idleTimeout().toMillis());
+            return connector;
+        });
     }
 
     public Ingress start() {

@@ -16,16 +16,27 @@ import java.util.Objects;
  * @param maxBodyBytes   INGRESS_MAX_BODY_BYTES, largest request body accepted (default 3 MiB)
  * @param kafkaAckTimeout INGRESS_KAFKA_ACK_TIMEOUT_MS, how long a request waits for the broker's acknowledgement
  *                       before answering 503 (default 5000)
+ * @param webhookRatePerSecond INGRESS_WEBHOOK_RATE_PER_SECOND, webhooks per second accepted per
+ *                       {@code tenantId/endpointId} path, with a burst of as many (default 500); beyond it 429
+ * @param maxHeaderBytes INGRESS_MAX_HEADER_BYTES, largest request line plus headers (default 16 KiB); beyond it
+ *                       Jetty answers 431
+ * @param idleTimeout    INGRESS_IDLE_TIMEOUT_MS, how long a connection may stay silent, also halfway through a
+ *                       request, before it is closed (default 30000): slow clients cannot hold threads
  */
-public record IngressConfig(String host, int port, String adminApiKey, int maxBodyBytes, Duration kafkaAckTimeout) {
+public record IngressConfig(String host, int port, String adminApiKey, int maxBodyBytes, Duration kafkaAckTimeout,
+                            int webhookRatePerSecond, int maxHeaderBytes, Duration idleTimeout) {
     public static final String ADMIN_API_KEY = "WHATSAPP_ADMIN_API_KEY";
     public static final int MIN_ADMIN_KEY_LENGTH = 16;
     public static final int DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
+    public static final int DEFAULT_WEBHOOK_RATE_PER_SECOND = 500;
+    public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     public IngressConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(adminApiKey, "adminApiKey");
         Objects.requireNonNull(kafkaAckTimeout, "kafkaAckTimeout");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
         if (adminApiKey.length() < MIN_ADMIN_KEY_LENGTH) {
             throw new ConfigException(ADMIN_API_KEY, "must be at least " + MIN_ADMIN_KEY_LENGTH + " characters");
         }
@@ -37,13 +48,17 @@ public record IngressConfig(String host, int port, String adminApiKey, int maxBo
                 env.integer("INGRESS_PORT", 8080, 0, 65_535),
                 env.required(ADMIN_API_KEY),
                 env.integer("INGRESS_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, 1024, 64 * 1024 * 1024),
-                env.duration("INGRESS_KAFKA_ACK_TIMEOUT_MS", Duration.ofSeconds(5), ChronoUnit.MILLIS, 100, 60_000));
+                env.duration("INGRESS_KAFKA_ACK_TIMEOUT_MS", Duration.ofSeconds(5), ChronoUnit.MILLIS, 100, 60_000),
+                env.integer("INGRESS_WEBHOOK_RATE_PER_SECOND", DEFAULT_WEBHOOK_RATE_PER_SECOND, 1, 1_000_000),
+                env.integer("INGRESS_MAX_HEADER_BYTES", DEFAULT_MAX_HEADER_BYTES, 4 * 1024, 1024 * 1024),
+                env.duration("INGRESS_IDLE_TIMEOUT_MS", DEFAULT_IDLE_TIMEOUT, ChronoUnit.MILLIS, 100, 600_000));
     }
 
     /** Never shows the admin key. */
     @Override
     public String toString() {
         return "IngressConfig[host=" + host + ", port=" + port + ", adminApiKey=***, maxBodyBytes=" + maxBodyBytes
-                + ", kafkaAckTimeout=" + kafkaAckTimeout + "]";
+                + ", kafkaAckTimeout=" + kafkaAckTimeout + ", webhookRatePerSecond=" + webhookRatePerSecond
+                + ", maxHeaderBytes=" + maxHeaderBytes + ", idleTimeout=" + idleTimeout + "]";
     }
 }

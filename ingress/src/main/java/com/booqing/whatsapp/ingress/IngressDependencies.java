@@ -24,10 +24,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 
 /**
  * Everything the ingress talks to. Production builds them from configuration; tests pass fakes (a MockProducer,
  * an in-memory endpoint directory). The {@link Ingress} owns them from then on and closes them.
+ *
+ * @param clock    wall-clock time: receivedAt stamps, JWT expiry
+ * @param nanoTime monotonic time for the webhook rate limit ({@code System::nanoTime} in production)
  */
 public record IngressDependencies(
         Topics topics,
@@ -37,7 +41,8 @@ public record IngressDependencies(
         SecretBox secrets,
         EndpointDirectory endpoints,
         PrometheusMeterRegistry metrics,
-        Clock clock) {
+        Clock clock,
+        LongSupplier nanoTime) {
 
     /** send() may block this long for metadata when the broker is away; the request then answers 503. */
     public static final Duration PRODUCER_MAX_BLOCK = Duration.ofSeconds(2);
@@ -54,6 +59,7 @@ public record IngressDependencies(
         Objects.requireNonNull(endpoints, "endpoints");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(nanoTime, "nanoTime");
     }
 
     public static IngressDependencies production(GatewayConfig gateway, SecretBox secrets) {
@@ -74,6 +80,7 @@ public record IngressDependencies(
                 new CompactedEndpointDirectory(new CompactedTopicView<Endpoint>(gateway.kafkaBootstrapServers(),
                         topics.endpoints(), "ingress-endpoints-" + instance, (id, endpoint) -> { })),
                 metrics,
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                System::nanoTime);
     }
 }

@@ -37,18 +37,33 @@ class IngressConfigTest {
         assertThat(config.host()).isEqualTo("0.0.0.0");
         assertThat(config.maxBodyBytes()).isEqualTo(3 * 1024 * 1024);
         assertThat(config.kafkaAckTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.webhookRatePerSecond()).isEqualTo(500);
+        assertThat(config.maxHeaderBytes()).isEqualTo(16 * 1024);
+        assertThat(config.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
     void readsItsVariables() {
         IngressConfig config = IngressConfig.from(new Env(Map.of("WHATSAPP_ADMIN_API_KEY", KEY,
                 "INGRESS_PORT", "9091", "INGRESS_HOST", "127.0.0.1", "INGRESS_MAX_BODY_BYTES", "2048",
-                "INGRESS_KAFKA_ACK_TIMEOUT_MS", "1500")));
+                "INGRESS_KAFKA_ACK_TIMEOUT_MS", "1500", "INGRESS_WEBHOOK_RATE_PER_SECOND", "50",
+                "INGRESS_MAX_HEADER_BYTES", "32768", "INGRESS_IDLE_TIMEOUT_MS", "10000")));
 
         assertThat(config.port()).isEqualTo(9091);
         assertThat(config.host()).isEqualTo("127.0.0.1");
         assertThat(config.maxBodyBytes()).isEqualTo(2048);
         assertThat(config.kafkaAckTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(config.webhookRatePerSecond()).isEqualTo(50);
+        assertThat(config.maxHeaderBytes()).isEqualTo(32768);
+        assertThat(config.idleTimeout()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void refusesARateLimitOfZero() {
+        assertThatThrownBy(() -> IngressConfig.from(new Env(Map.of("WHATSAPP_ADMIN_API_KEY", KEY,
+                "INGRESS_WEBHOOK_RATE_PER_SECOND", "0"))))
+                .isInstanceOfSatisfying(ConfigException.class,
+                        e -> assertThat(e.variable()).isEqualTo("INGRESS_WEBHOOK_RATE_PER_SECOND"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.booqing.whatsapp.common.endpoint.ProviderType;
 import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.common.redis.RedisKeys;
 import com.booqing.whatsapp.common.webhook.RawWebhook;
+import com.booqing.whatsapp.ingress.webhook.WebhookHandlers;
 import io.javalin.testtools.HttpClient;
 import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
@@ -40,6 +41,9 @@ class IngressWebhookTest {
     static final String OTHER_SECRET = "app-secret-b";
     static final String INACTIVE_EP = "ep_off";
     static final String WAHA_EP = "ep_waha";
+    static final String WAHA_KEY = "waha-hmac-key";
+    static final String EVO_EP = "ep_evo";
+    static final String EVO_SECRET = "evo-jwt-key-0123";
     static final String WEBHOOK = "/api/whatsapp/webhook/";
     static final String INVALID_SIGNATURE =
             "{\"code\":\"invalid_signature\",\"message\":\"webhook signature is missing or invalid\"}";
@@ -56,7 +60,8 @@ class IngressWebhookTest {
             .put(TestEndpoints.cloudApi(BOX, TENANT, EP, SECRET, VERIFY_TOKEN))
             .put(TestEndpoints.cloudApi(BOX, OTHER_TENANT, OTHER_EP, OTHER_SECRET, "verify-token-b"))
             .put(TestEndpoints.endpoint(BOX, TENANT, INACTIVE_EP, ProviderType.CLOUD_API, SECRET, VERIFY_TOKEN, false))
-            .put(TestEndpoints.endpoint(BOX, TENANT, WAHA_EP, ProviderType.WAHA, "waha-hmac-key", null, true));
+            .put(TestEndpoints.endpoint(BOX, TENANT, WAHA_EP, ProviderType.WAHA, WAHA_KEY, null, true))
+            .put(TestEndpoints.endpoint(BOX, TENANT, EVO_EP, ProviderType.EVOLUTION, EVO_SECRET, null, true));
     MockProducer<byte[], byte[]> producer = TestIngress.producer(true);
     Ingress ingress;
 
@@ -68,7 +73,12 @@ class IngressWebhookTest {
     }
 
     void http(TestCase test) {
-        ingress = TestIngress.create(producer, directory, BOX, topics, TestIngress.unusedRedis(), new RedisKeys("unused"));
+        http(TestIngress.config(), test);
+    }
+
+    void http(IngressConfig config, TestCase test) {
+        ingress = TestIngress.create(config, producer, directory, BOX, topics, TestIngress.unusedRedis(),
+                new RedisKeys("unused"));
         JavalinTest.test(ingress.javalin(), test);
     }
 
@@ -252,13 +262,172 @@ class IngressWebhookTest {
         });
     }
 
-    @Test
-    void answers501ForProvidersWhoseWebhooksAreNotSupportedYet() {
-        http((server, client) -> {
-            Response response = post(client, WEBHOOK + TENANT + "/" + WAHA_EP, BODY, signedHeaders(null));
+    /** A WAHA "message" event in the envelope of [WAHA-DOCS] how-to/events "Event Payload"; ids made up. */
+    static final byte[] WAHA_BODY = ("{\"id\":\"evt_01jnq0v5yqe3q9h1vq3s8m7k2a\",\"timestamp\":1748779200000,"
+            + "\"event\":\"message\",\"session\":\"default\",\"me\":{\"id\":\"31600000000@c.us\",\"pushName\":\"Salon\"},"
+            + "\"payload\":{\"id\":\"false_31612345678@c.us_3EB0C4F1A2\",\"timestamp\":1748779200,"
+            + "\"from\":\"31612345678@c.us\",\"fromMe\":false,\"body\":\"Olá \uD83D\uDC4B\",\"hasMedia\":false},"
+            + "\"engine\":\"WEBJS\",\"environment\":{\"tier\":\"CORE\",\"version\":\"2026.2.1\"}}")
+            .getBytes(StandardCharsets.UTF_8);
 
-            assertThat(response.code()).isEqualTo(501);
-            assertThat(response.body().string()).contains("\"code\":\"provider_not_supported_yet\"");
+    static Map<String, String> wahaHeaders(String hmac, String algorithm) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Content-Type", "application/json");
+        h.put("User-Agent", "WAHA/2026.2.1");
+        h.put("X-Webhook-Request-Id", "01JNQ0V5YRZ7M3K8Q2D4F6H8J0");
+        h.put("X-Webhook-Timestamp", "1748779200123");
+        h.put("X-Webhook-Hmac", hmac);
+        h.put("X-Webhook-Hmac-Algorithm", algorithm);
+        return h;
+    }
+
+    @Test
+    void acceptsWahaWebhookWithValidHmac() {
+        http((server, client) -> {
+            Response response = post(client, WEBHOOK + TENANT + "/" + WAHA_EP, WAHA_BODY,
+                    wahaHeaders(TestEndpoints.wahaHmac(WAHA_KEY, WAHA_BODY), "sha512"));
+
+            assertThat(response.code()).isEqualTo(200);
+            assertThat(producer.history()).hasSize(1);
+            ProducerRecord<byte[], byte[]> record = producer.history().get(0);
+            assertThat(record.value()).isEqualTo(WAHA_BODY);
+            RawWebhook raw = RawWebhook.fromHeaders(record.headers(), record.value());
+            assertThat(raw.provider()).isEqualTo(ProviderType.WAHA);
+            assertThat(raw.endpointId()).isEqualTo(WAHA_EP);
+            assertThat(raw.providerHeaders())
+                    .containsEntry("x-webhook-request-id", "01JNQ0V5YRZ7M3K8Q2D4F6H8J0")
+                    .containsEntry("x-webhook-timestamp", "1748779200123")
+                    .containsEntry("user-agent", "WAHA/2026.2.1")
+                    .doesNotContainKeys("x-webhook-hmac", "x-webhook-hmac-algorithm");
+        });
+    }
+
+    @Test
+    void rejectsWahaWebhookWithWrongAlgorithmHeader() {
+        http((server, client) -> {
+            Response response = post(client, WEBHOOK + TENANT + "/" + WAHA_EP, WAHA_BODY,
+                    wahaHeaders(TestEndpoints.wahaHmac(WAHA_KEY, WAHA_BODY), "sha256"));
+
+            assertThat(response.code()).isEqualTo(401);
+            assertThat(response.body().string()).isEqualTo(INVALID_SIGNATURE);
+            assertThat(producer.history()).isEmpty();
+        });
+    }
+
+    @Test
+    void rejectsWahaWebhookSignedWithAnotherKey() {
+        http((server, client) -> {
+            Response response = post(client, WEBHOOK + TENANT + "/" + WAHA_EP, WAHA_BODY,
+                    wahaHeaders(TestEndpoints.wahaHmac("guess", WAHA_BODY), "sha512"));
+
+            assertThat(response.code()).isEqualTo(401);
+            assertThat(response.body().string()).isEqualTo(INVALID_SIGNATURE);
+            assertThat(producer.history()).isEmpty();
+        });
+    }
+
+    /** A messages.upsert as Evolution 2.3.6 posts it (provider-wire-formats.md §3.1 [EVO-SRC]); ids made up. */
+    static final byte[] EVOLUTION_BODY = ("{\"event\":\"messages.upsert\",\"instance\":\"instance\",\"data\":"
+            + "{\"key\":{\"remoteJid\":\"31612345678@s.whatsapp.net\",\"fromMe\":false,\"id\":\"3EB0C4F1A2B3C4D5E6\"},"
+            + "\"pushName\":\"Ana\",\"status\":\"DELIVERY_ACK\",\"message\":{\"conversation\":\"Olá\"},"
+            + "\"messageType\":\"conversation\",\"messageTimestamp\":1748779200,\"instanceId\":\"0b7c\",\"source\":\"android\"},"
+            + "\"destination\":\"https://gw.example/api/whatsapp/webhook/salon-a/ep_evo\",\"date_time\":\"2025-06-01T12:00:00.000Z\","
+            + "\"sender\":\"31600000000@s.whatsapp.net\",\"server_url\":\"http://localhost:8080\",\"apikey\":null}")
+            .getBytes(StandardCharsets.UTF_8);
+
+    static Map<String, String> evolutionHeaders(String jwt) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Content-Type", "application/json");
+        h.put("User-Agent", "axios/1.7.9");
+        h.put("Authorization", "Bearer " + jwt);
+        return h;
+    }
+
+    static String evolutionJwt(String secret, java.time.Instant issuedAt) {
+        return TestEndpoints.jwtHs256(secret, TestEndpoints.HS256_HEADER, TestEndpoints.evolutionClaims(issuedAt));
+    }
+
+    @Test
+    void acceptsEvolutionWebhookWithValidJwt() {
+        http((server, client) -> {
+            Response response = post(client, WEBHOOK + TENANT + "/" + EVO_EP, EVOLUTION_BODY,
+                    evolutionHeaders(evolutionJwt(EVO_SECRET, TestIngress.NOW.minusSeconds(5))));
+
+            assertThat(response.code()).isEqualTo(200);
+            assertThat(producer.history()).hasSize(1);
+            RawWebhook raw = RawWebhook.fromHeaders(producer.history().get(0).headers(),
+                    producer.history().get(0).value());
+            assertThat(raw.provider()).isEqualTo(ProviderType.EVOLUTION);
+            assertThat(raw.body()).isEqualTo(EVOLUTION_BODY);
+            assertThat(raw.providerHeaders())
+                    .containsEntry("user-agent", "axios/1.7.9")
+                    .doesNotContainKeys("authorization", WebhookHandlers.EVOLUTION_EVENT_PATH_HEADER);
+        });
+    }
+
+    @Test
+    void rejectsExpiredEvolutionJwt() {
+        http((server, client) -> {
+            Response response = post(client, WEBHOOK + TENANT + "/" + EVO_EP, EVOLUTION_BODY,
+                    evolutionHeaders(evolutionJwt(EVO_SECRET, TestIngress.NOW.minusSeconds(3600))));
+
+            assertThat(response.code()).isEqualTo(401);
+            assertThat(response.body().string()).isEqualTo(INVALID_SIGNATURE);
+            assertThat(producer.history()).isEmpty();
+        });
+    }
+
+    @Test
+    void rejectsEvolutionJwtWithAlgNone() {
+        String unsigned = TestEndpoints.base64url("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
+                + "." + TestEndpoints.base64url(TestEndpoints.evolutionClaims(TestIngress.NOW)
+                .getBytes(StandardCharsets.UTF_8)) + ".";
+        http((server, client) -> {
+            Response response = post(client, WEBHOOK + TENANT + "/" + EVO_EP, EVOLUTION_BODY,
+                    evolutionHeaders(unsigned));
+
+            assertThat(response.code()).isEqualTo(401);
+            assertThat(response.body().string()).isEqualTo(INVALID_SIGNATURE);
+            assertThat(producer.history()).isEmpty();
+        });
+    }
+
+    /** Evolution with byEvents posts to {webhookUrl}/{event-kebab}; the suffix travels with the raw webhook. */
+    @Test
+    void acceptsEvolutionWebhookPostedToItsEventPath() {
+        http((server, client) -> {
+            Response response = post(client, WEBHOOK + TENANT + "/" + EVO_EP + "/messages-upsert", EVOLUTION_BODY,
+                    evolutionHeaders(evolutionJwt(EVO_SECRET, TestIngress.NOW)));
+
+            assertThat(response.code()).isEqualTo(200);
+            RawWebhook raw = RawWebhook.fromHeaders(producer.history().get(0).headers(),
+                    producer.history().get(0).value());
+            assertThat(raw.endpointId()).isEqualTo(EVO_EP);
+            assertThat(raw.providerHeaders()).containsEntry(WebhookHandlers.EVOLUTION_EVENT_PATH_HEADER, "messages-upsert");
+        });
+    }
+
+    static Stream<Arguments> eventPathsThatAreNotEvolutions() {
+        return Stream.of(
+                Arguments.of("Cloud API endpoint, correctly signed", EP + "/messages-upsert", BODY,
+                        signedHeaders(cloudApiSignature(SECRET, BODY))),
+                Arguments.of("WAHA endpoint, correctly signed", WAHA_EP + "/message", WAHA_BODY,
+                        wahaHeaders(TestEndpoints.wahaHmac(WAHA_KEY, WAHA_BODY), "sha512")),
+                Arguments.of("Evolution endpoint, event not in kebab case", EVO_EP + "/MESSAGES_UPSERT", EVOLUTION_BODY,
+                        evolutionHeaders(evolutionJwt(EVO_SECRET, TestIngress.NOW))),
+                Arguments.of("unknown endpoint", "ep_nope/messages-upsert", EVOLUTION_BODY,
+                        evolutionHeaders(evolutionJwt(EVO_SECRET, TestIngress.NOW))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("eventPathsThatAreNotEvolutions")
+    void eventPathLooksLikeABadSignatureForAnythingButEvolution(String name, String path, byte[] body,
+                                                                 Map<String, String> headers) {
+        http((server, client) -> {
+            Response response = post(client, WEBHOOK + TENANT + "/" + path, body, headers);
+
+            assertThat(response.code()).isEqualTo(401);
+            assertThat(response.body().string()).isEqualTo(INVALID_SIGNATURE);
             assertThat(producer.history()).isEmpty();
         });
     }

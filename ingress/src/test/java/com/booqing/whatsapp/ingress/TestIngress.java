@@ -25,11 +25,26 @@ final class TestIngress {
     private TestIngress() {
     }
 
+    static IngressConfig config() {
+        return new IngressConfig("127.0.0.1", 0, ADMIN_KEY, MAX_BODY_BYTES, ACK_TIMEOUT,
+                IngressConfig.DEFAULT_WEBHOOK_RATE_PER_SECOND, IngressConfig.DEFAULT_MAX_HEADER_BYTES,
+                IngressConfig.DEFAULT_IDLE_TIMEOUT);
+    }
+
     static Ingress create(MockProducer<byte[], byte[]> producer, InMemoryEndpointDirectory directory, SecretBox box,
                           Topics topics, JedisPooled redis, RedisKeys keys) {
-        IngressConfig config = new IngressConfig("127.0.0.1", 0, ADMIN_KEY, MAX_BODY_BYTES, ACK_TIMEOUT);
+        return create(config(), producer, directory, box, topics, redis, keys);
+    }
+
+    /**
+     * Wall clock fixed at {@link #NOW}; monotonic time frozen too, so a rate-limit bucket never refills during a
+     * test and its burst is exactly what passes.
+     */
+    static Ingress create(IngressConfig config, MockProducer<byte[], byte[]> producer,
+                          InMemoryEndpointDirectory directory, SecretBox box, Topics topics, JedisPooled redis,
+                          RedisKeys keys) {
         return new Ingress(config, new IngressDependencies(topics, producer, redis, keys, box, directory,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.fixed(NOW, ZoneOffset.UTC)));
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.fixed(NOW, ZoneOffset.UTC), () -> 0L));
     }
 
     /** Never used by the routes these tests call; connecting is lazy, so no Redis is needed. */

@@ -3,13 +3,7 @@ package com.booqing.whatsapp.ingress.webhook;
 import com.booqing.whatsapp.common.crypto.SecretBox;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.endpoint.ProviderType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -24,7 +18,6 @@ import java.util.Optional;
  */
 public final class CloudApiVerifier implements WebhookVerifier {
     public static final String SIGNATURE_HEADER = "x-hub-signature-256";
-    private static final Logger log = LoggerFactory.getLogger(CloudApiVerifier.class);
     private static final String PREFIX = "sha256=";
     private static final int DIGEST_BYTES = 32;
 
@@ -41,22 +34,13 @@ public final class CloudApiVerifier implements WebhookVerifier {
 
     @Override
     public boolean isAuthentic(Endpoint endpoint, WebhookRequest request) {
-        if (endpoint.webhookSecret() == null) {
-            log.warn("endpoint {} of tenant {} has no app secret; refusing its webhooks", endpoint.id(),
-                    endpoint.tenantId());
-            return false;
-        }
         Optional<byte[]> claimed = decode(request.header(SIGNATURE_HEADER));
         if (claimed.isEmpty()) {
             return false;
         }
-        String appSecret = secrets.openString(endpoint.webhookSecret(),
-                Endpoint.secretContext(endpoint.tenantId(), endpoint.id(), "webhookSecret"));
-        if (appSecret.isEmpty()) {
-            return false;
-        }
-        return MessageDigest.isEqual(hmacSha256(appSecret.getBytes(StandardCharsets.UTF_8), request.body()),
-                claimed.get());
+        return WebhookSecret.open(secrets, endpoint)
+                .map(appSecret -> MessageDigest.isEqual(Hmac.sha256(appSecret, request.body()), claimed.get()))
+                .orElse(false);
     }
 
     /** The digest the header claims, or empty when the header is missing or not {@code sha256=<64 hex>}. */
@@ -72,12 +56,6 @@ public final class CloudApiVerifier implements WebhookVerifier {
     }
 
     public static byte[] hmacSha256(byte[] key, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(body);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return Hmac.sha256(key, body);
     }
 }

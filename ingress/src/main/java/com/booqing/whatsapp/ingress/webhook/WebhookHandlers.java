@@ -11,6 +11,8 @@ import com.booqing.whatsapp.ingress.endpoint.EndpointDirectory;
 import com.booqing.whatsapp.ingress.http.ApiException;
 import com.booqing.whatsapp.ingress.http.Bodies;
 import com.booqing.whatsapp.ingress.http.ConstantTime;
+import com.booqing.whatsapp.ingress.http.ThrottledLog;
+import com.booqing.whatsapp.ingress.http.TooManyRequestsException;
 import com.booqing.whatsapp.ingress.http.UnavailableException;
 import com.booqing.whatsapp.ingress.kafka.AckedPublisher;
 import com.booqing.whatsapp.ingress.webhook.WebhookMetrics.Refusal;
@@ -20,18 +22,23 @@ import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
- * {@code POST /api/whatsapp/webhook/{tenantId}/{endpointId}} (a provider delivers) and {@code GET} on the same
- * path (Meta's verification handshake).
+ * {@code POST /api/whatsapp/webhook/{tenantId}/{endpointId}} (a provider delivers), the same with a trailing
+ * {@code /{event}} (Evolution with {@code byEvents}, which posts to {@code <url>/messages-upsert} and the like)
+ * and {@code GET} on the first path (Meta's verification handshake).
  *
- * <p>A webhook for an endpoint that does not exist, is inactive or belongs to another tenant gets exactly the
+ * <p>Cheap refusals come first, before any HMAC work: the per-path rate limit (429, Retry-After 1), then the
+ * declared size and the content type, then the bounded body read. A webhook for an endpoint that does not exist,
+ * is inactive, belongs to another tenant, or (on the event route) is not an Evolution endpoint gets exactly the
  * answer of a bad signature, after the same HMAC work, so that nobody learns which tenants and endpoints exist.
  * A verified webhook is answered 200 only after Kafka acknowledged its raw bytes; a broker fault is a 503 with
  * Retry-After so that the provider retries.
@@ -39,6 +46,11 @@ import java.util.UUID;
 public final class WebhookHandlers {
     private static final Logger log = LoggerFactory.getLogger(WebhookHandlers.class);
     private static final int MAX_CHALLENGE_LENGTH = 1024;
+    /** Kept with the raw webhook: the event Evolution named in the path, e.g. {@code messages-upsert}. */
+    public static final String EVOLUTION_EVENT_PATH_HEADER = "x-evolution-event-path";
+    private static final Pattern EVENT_PATH = Pattern.compile("[a-z0-9]+(?:-[a-z0-9]+)*");
+    private static final int MAX_EVENT_PATH_LENGTH = 64;
+    private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
 
     private final EndpointDirectory directory;
     private final Map<ProviderType, WebhookVerifier> verifiers = new EnumMap<>(ProviderType.class);
@@ -48,11 +60,13 @@ public final class WebhookHandlers {
     private final WebhookMetrics metrics;
     private final Clock clock;
     private final int maxBodyBytes;
+    private final WebhookRateLimiter rateLimiter;
+    private final Map<Refusal, ThrottledLog> refusalLogs = new EnumMap<>(Refusal.class);
     private final byte[] decoyKey = new byte[32];
 
     public WebhookHandlers(EndpointDirectory directory, List<WebhookVerifier> verifiers, SecretBox secrets,
                            AckedPublisher publisher, Topics topics, WebhookMetrics metrics, Clock clock,
-                           int maxBodyBytes) {
+                           int maxBodyBytes, WebhookRateLimiter rateLimiter) {
         this.directory = directory;
         verifiers.forEach(v -> this.verifiers.put(v.provider(), v));
         this.secrets = secrets;
@@ -61,39 +75,51 @@ public final class WebhookHandlers {
         this.metrics = metrics;
         this.clock = clock;
         this.maxBodyBytes = maxBodyBytes;
+        this.rateLimiter = rateLimiter;
+        for (Refusal reason : Refusal.values()) {
+            refusalLogs.put(reason, new ThrottledLog(log, LOG_INTERVAL));
+        }
         new SecureRandom().nextBytes(decoyKey);
     }
 
     public void receive(Context ctx) {
+        String tenantId = ctx.pathParam("tenantId");
+        String endpointId = ctx.pathParam("endpointId");
+        String eventPath = ctx.pathParamMap().get("event");
+        checkRate(tenantId, endpointId);
         if (ctx.contentLength() > maxBodyBytes) {
-            throw refuse(Refusal.TOO_LARGE, ApiException.payloadTooLarge(maxBodyBytes));
+            throw tooLarge(tenantId, endpointId);
         }
         if (!Bodies.isJson(ctx.contentType())) {
             throw refuse(Refusal.UNSUPPORTED_MEDIA_TYPE, ApiException.unsupportedMediaType());
         }
-        byte[] body = readBody(ctx);
+        byte[] body = readBody(ctx, tenantId, endpointId);
         if (!directory.isReady()) {
             throw refuse(Refusal.NOT_READY, new UnavailableException("the gateway is starting; retry later"));
         }
-        WebhookRequest request = new WebhookRequest(ctx.pathParam("tenantId"), ctx.pathParam("endpointId"),
-                ctx.headerMap(), body);
-        Optional<Endpoint> found = endpointOf(request.tenantId(), request.endpointId());
-        if (found.isEmpty()) {
+        WebhookRequest request = new WebhookRequest(tenantId, endpointId, ctx.headerMap(), body);
+        Optional<Endpoint> found = endpointOf(tenantId, endpointId)
+                .filter(e -> eventPath == null || (e.provider() == ProviderType.EVOLUTION && isEventPath(eventPath)));
+        Optional<WebhookVerifier> verifier = found.map(e -> verifiers.get(e.provider()));
+        if (found.isEmpty() || verifier.isEmpty()) {
             // Same HMAC work as a real check, so the answer's timing does not tell an unknown endpoint apart.
-            CloudApiVerifier.hmacSha256(decoyKey, body);
+            Hmac.sha256(decoyKey, body);
+            refusalLogs.get(Refusal.UNKNOWN_ENDPOINT).warn("refused a webhook for an unknown or inactive endpoint");
             throw refuse(Refusal.UNKNOWN_ENDPOINT, invalidSignature());
         }
         Endpoint endpoint = found.get();
-        WebhookVerifier verifier = verifiers.get(endpoint.provider());
-        if (verifier == null) {
-            throw refuse(Refusal.PROVIDER_NOT_SUPPORTED, new ApiException(501, "provider_not_supported_yet",
-                    "webhooks of " + endpoint.provider().wireName() + " endpoints are not supported yet"));
-        }
-        if (!authentic(verifier, endpoint, request)) {
+        if (!authentic(verifier.get(), endpoint, request)) {
+            refusalLogs.get(Refusal.INVALID_SIGNATURE).warn(
+                    "refused a {} webhook for endpoint {} of tenant {}: missing or invalid signature",
+                    endpoint.provider().wireName(), endpoint.id(), endpoint.tenantId());
             throw refuse(Refusal.INVALID_SIGNATURE, invalidSignature());
         }
+        Map<String, String> kept = keptHeaders(verifier.get(), request);
+        if (eventPath != null) {
+            kept.put(EVOLUTION_EVENT_PATH_HEADER, eventPath);
+        }
         RawWebhook raw = new RawWebhook(UUID.randomUUID().toString(), endpoint.tenantId(), endpoint.id(),
-                endpoint.provider(), clock.instant(), keptHeaders(verifier, request), body);
+                endpoint.provider(), clock.instant(), kept, body);
         try {
             publisher.publish(topics.webhooksRaw(), raw.toRecord(topics.webhooksRaw().name()));
         } catch (UnavailableException e) {
@@ -104,6 +130,7 @@ public final class WebhookHandlers {
     }
 
     public void verify(Context ctx) {
+        checkRate(ctx.pathParam("tenantId"), ctx.pathParam("endpointId"));
         if (!directory.isReady()) {
             throw refuse(Refusal.NOT_READY, new UnavailableException("the gateway is starting; retry later"));
         }
@@ -133,15 +160,41 @@ public final class WebhookHandlers {
                 .filter(e -> e.tenantId().equals(tenantId));
     }
 
-    private byte[] readBody(Context ctx) {
+    /** Before anything costly, and keyed on the path whether or not the endpoint exists. */
+    private void checkRate(String tenantId, String endpointId) {
+        if (!rateLimiter.tryAcquire(tenantId, endpointId)) {
+            refusalLogs.get(Refusal.RATE_LIMITED).warn("webhooks for {} exceed {} per second; answering 429",
+                    describe(tenantId, endpointId), rateLimiter.ratePerSecond());
+            throw refuse(Refusal.RATE_LIMITED,
+                    new TooManyRequestsException("too many webhooks for this endpoint; retry later"));
+        }
+    }
+
+    private byte[] readBody(Context ctx, String tenantId, String endpointId) {
         try {
             return Bodies.read(ctx, maxBodyBytes);
         } catch (ApiException e) {
             if (e.status() == 413) {
-                metrics.refused(Refusal.TOO_LARGE);
+                throw tooLarge(tenantId, endpointId);
             }
             throw e;
         }
+    }
+
+    private ApiException tooLarge(String tenantId, String endpointId) {
+        refusalLogs.get(Refusal.TOO_LARGE).warn("refused a webhook body over {} bytes for {}", maxBodyBytes,
+                describe(tenantId, endpointId));
+        return refuse(Refusal.TOO_LARGE, ApiException.payloadTooLarge(maxBodyBytes));
+    }
+
+    /** Path parts go into the log only when they are well-formed ids: anything else is the caller's free text. */
+    private static String describe(String tenantId, String endpointId) {
+        return Ids.isValidTenantId(tenantId) && Ids.isValidGeneratedId(endpointId)
+                ? "endpoint " + endpointId + " of tenant " + tenantId : "a malformed path";
+    }
+
+    private static boolean isEventPath(String eventPath) {
+        return eventPath.length() <= MAX_EVENT_PATH_LENGTH && EVENT_PATH.matcher(eventPath).matches();
     }
 
     private boolean authentic(WebhookVerifier verifier, Endpoint endpoint, WebhookRequest request) {
