@@ -1,6 +1,11 @@
 package com.booqing.whatsapp.common.kafka;
 
 import com.booqing.whatsapp.common.device.Device;
+import com.booqing.whatsapp.common.device.DeviceCommand;
+import com.booqing.whatsapp.common.device.DeviceSession;
+import com.booqing.whatsapp.common.management.ApiKey;
+import com.booqing.whatsapp.common.management.CommandOutcome;
+import com.booqing.whatsapp.common.management.ManagementCommand;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.endpoint.EndpointHealth;
 import com.booqing.whatsapp.common.event.Envelope;
@@ -29,6 +34,11 @@ import java.util.List;
  * @param endpoints          compacted: endpoints with sealed secrets, key endpoint id
  * @param devices            compacted: devices, key device id
  * @param endpointHealth     compacted: health monitor's state per endpoint, key endpoint id
+ * @param managementCommands changes to tenants, endpoints, devices and keys, key tenant id (single writer per tenant)
+ * @param managementOutcomes one outcome per management command, key command id
+ * @param apiKeys            compacted: per-tenant API keys (hashes only), key key id
+ * @param deviceCommands     connect / disconnect / refresh-status requests, key device id
+ * @param deviceSessions     compacted: sealed device session data, key device id
  */
 public record Topics(
         Topic<String, byte[]> webhooksRaw,
@@ -40,7 +50,12 @@ public record Topics(
         Topic<String, TenantConfiguration> tenantConfig,
         Topic<String, Endpoint> endpoints,
         Topic<String, Device> devices,
-        Topic<String, EndpointHealth> endpointHealth) {
+        Topic<String, EndpointHealth> endpointHealth,
+        Topic<String, ManagementCommand> managementCommands,
+        Topic<String, CommandOutcome> managementOutcomes,
+        Topic<String, ApiKey> apiKeys,
+        Topic<String, DeviceCommand> deviceCommands,
+        Topic<String, DeviceSession> deviceSessions) {
 
     /** Meta retries a webhook for up to 7 days; raw webhooks outlive that so a replay can cover it. */
     public static final Duration RAW_RETENTION = Duration.ofDays(14);
@@ -76,11 +91,22 @@ public record Topics(
                 new Topic<>(prefix + "whatsapp.devices", s, JsonSerde.of(Device.class), compacted,
                         Topic.Cleanup.COMPACT, TOMBSTONE_RETENTION),
                 new Topic<>(prefix + "whatsapp.health.endpoints", s, JsonSerde.of(EndpointHealth.class), compacted,
+                        Topic.Cleanup.COMPACT, TOMBSTONE_RETENTION),
+                new Topic<>(prefix + "whatsapp.management.commands", s, JsonSerde.of(ManagementCommand.class),
+                        partitions, Topic.Cleanup.DELETE, DATA_RETENTION),
+                new Topic<>(prefix + "whatsapp.management.outcomes", s, JsonSerde.of(CommandOutcome.class),
+                        partitions, Topic.Cleanup.DELETE, Duration.ofDays(1)),
+                new Topic<>(prefix + "whatsapp.apikeys", s, JsonSerde.of(ApiKey.class), compacted,
+                        Topic.Cleanup.COMPACT, TOMBSTONE_RETENTION),
+                new Topic<>(prefix + "whatsapp.devices.commands", s, JsonSerde.of(DeviceCommand.class), partitions,
+                        Topic.Cleanup.DELETE, DATA_RETENTION),
+                new Topic<>(prefix + "whatsapp.devices.sessions", s, JsonSerde.of(DeviceSession.class), compacted,
                         Topic.Cleanup.COMPACT, TOMBSTONE_RETENTION));
     }
 
     public List<Topic<?, ?>> all() {
         return List.of(webhooksRaw, webhooksDeadLetter, events, sendCommands, sendResults, sendDeadLetter,
-                tenantConfig, endpoints, devices, endpointHealth);
+                tenantConfig, endpoints, devices, endpointHealth, managementCommands, managementOutcomes, apiKeys,
+                deviceCommands, deviceSessions);
     }
 }
