@@ -1,5 +1,7 @@
 package com.booqing.whatsapp.testkit;
 
+import com.booqing.whatsapp.common.kafka.Topics;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +33,7 @@ class LocalStackIT {
 
         assertThat(stack.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(String.join("\n", lines))
-                .contains("Redis: ", "Kafka: embedded KRaft broker", "Topics: 10 created", "admin API key");
+                .contains("Redis: ", "Kafka: embedded KRaft broker", "Topics: " + Topics.production().all().size() + " created", "admin API key");
         assertThat(children).extracting(ProcessHandle::pid).isNotEmpty();
         for (ProcessHandle child : children) {
             child.onExit().get(10, TimeUnit.SECONDS);
