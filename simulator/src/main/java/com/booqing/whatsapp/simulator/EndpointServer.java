@@ -3,6 +3,7 @@ package com.booqing.whatsapp.simulator;
 import com.booqing.whatsapp.simulator.provider.InboundText;
 import com.booqing.whatsapp.simulator.provider.OutboundWebhook;
 import com.booqing.whatsapp.simulator.provider.ProviderBehaviour;
+import com.booqing.whatsapp.simulator.provider.ProviderContext;
 import com.booqing.whatsapp.simulator.provider.ProviderReply;
 import com.booqing.whatsapp.simulator.provider.SentMessage;
 import com.booqing.whatsapp.simulator.webhook.AttemptResult;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -60,12 +62,17 @@ final class EndpointServer implements AutoCloseable {
     // Guarded by this: the listener's lifecycle. Request threads never take this lock, so stopping the
     // listener cannot wait on a request that waits on the lock.
     private Javalin app;
-    private int port;
-    private boolean closed;
+    private volatile int port;
+    // Read without the lock by webhook lanes, which may run while a provider holds its own session lock.
+    private volatile boolean closed;
 
     private final Object faultLock = new Object();
     private Fault fault = Fault.none();
     private int faultRemaining;
+
+    // Webhooks the provider raises on its own (session status, QR refreshes) go out one after the other.
+    private final Object laneLock = new Object();
+    private CompletableFuture<?> lane = CompletableFuture.completedFuture(null);
 
     EndpointServer(String id, ProviderBehaviour behaviour, String webhookUrl, boolean receipts, SimulatorConfig config,
                    WebhookPoster poster, ScheduledExecutorService scheduler, ObjectMapper json, Clock clock) {
@@ -79,6 +86,7 @@ final class EndpointServer implements AutoCloseable {
         this.json = json;
         this.clock = clock;
         this.requests = new BoundedLog<>(config.requestLogCapacity());
+        behaviour.attach(new LentContext());
     }
 
     /** Starts listening on {@code wantedPort} (0 = any free port). */
@@ -173,7 +181,7 @@ final class EndpointServer implements AutoCloseable {
         return app != null;
     }
 
-    synchronized int port() {
+    int port() {
         return port;
     }
 
@@ -227,6 +235,10 @@ final class EndpointServer implements AutoCloseable {
         return postNow(behaviour.inboundText(message));
     }
 
+    String webhookUrl() {
+        return webhookUrl;
+    }
+
     /** Posts one receipt for a message; the recipient is taken from the send when the simulator still knows it. */
     WebhookDelivery postReceipt(String messageId, Receipt receipt, String recipient) {
         SentMessage message;
@@ -238,9 +250,13 @@ final class EndpointServer implements AutoCloseable {
                 throw new IllegalArgumentException("message '" + messageId
                         + "' was not sent through this endpoint; give recipientId");
             }
-            message = new SentMessage(messageId, recipient, "text", null, clock.instant());
+            message = new SentMessage(messageId, behaviour.recipientId(recipient), "text", null, clock.instant());
         }
-        return postNow(behaviour.receipt(message, receipt, clock.instant()));
+        OutboundWebhook webhook = behaviour.receipt(message, receipt, clock.instant());
+        if (webhook == null) {
+            throw new IllegalStateException("endpoint '" + id + "' is not subscribed to receipt webhooks");
+        }
+        return postNow(webhook);
     }
 
     private WebhookDelivery postNow(OutboundWebhook webhook) {
@@ -262,7 +278,30 @@ final class EndpointServer implements AutoCloseable {
     }
 
     private Delivery post(String target, OutboundWebhook webhook) {
-        return poster.post(URI.create(target), webhook, counters, webhooks::add);
+        return poster.post(URI.create(target + webhook.pathSuffix()), webhook, counters, webhooks::add);
+    }
+
+    /** Posts after every webhook raised before it was delivered or given up, so a receiver sees them in order. */
+    private void postInOrder(OutboundWebhook webhook) {
+        synchronized (laneLock) {
+            lane = lane.handle((ignored, error) -> null).thenCompose(ignored -> {
+                String target = webhookUrl;
+                if (target == null || closed()) {
+                    counters.skipped();
+                    return CompletableFuture.completedFuture(null);
+                }
+                try {
+                    return post(target, webhook).outcome();
+                } catch (RuntimeException e) {
+                    log.warn("endpoint {} could not post {}: {}", id, webhook.kind(), e.toString());
+                    return CompletableFuture.completedFuture(null);
+                }
+            });
+        }
+    }
+
+    private boolean closed() {
+        return closed;
     }
 
     /** Called on a request thread: only schedules, so the send answer never waits for a webhook. */
@@ -287,10 +326,16 @@ final class EndpointServer implements AutoCloseable {
                     return;
                 }
                 Receipt receipt = remaining.get(0);
+                List<Receipt> rest = remaining.subList(1, remaining.size());
+                OutboundWebhook webhook = behaviour.receipt(message, receipt, clock.instant());
+                if (webhook == null) {
+                    // The provider is not subscribed to receipts (e.g. an Evolution instance without MESSAGES_UPDATE).
+                    counters.skipped();
+                    scheduleReceipts(message, rest);
+                    return;
+                }
                 // Each receipt waits for the previous one's delivery (and retries) so they arrive in order.
-                post(target, behaviour.receipt(message, receipt, clock.instant())).outcome()
-                        .whenComplete((result, error) ->
-                                scheduleReceipts(message, remaining.subList(1, remaining.size())));
+                post(target, webhook).outcome().whenComplete((result, error) -> scheduleReceipts(message, rest));
             }, config.receiptStep().toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closing) {
             // The simulator is shutting down; receipts not yet posted are dropped.
@@ -314,9 +359,44 @@ final class EndpointServer implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        behaviour.close();
         if (app != null) {
             app.stop();
             app = null;
+        }
+    }
+
+    /** What the provider behaviour may use of this server. */
+    private final class LentContext implements ProviderContext {
+
+        @Override
+        public Clock clock() {
+            return clock;
+        }
+
+        @Override
+        public ScheduledExecutorService scheduler() {
+            return scheduler;
+        }
+
+        @Override
+        public void post(OutboundWebhook webhook) {
+            postInOrder(webhook);
+        }
+
+        @Override
+        public String webhookUrl() {
+            return webhookUrl;
+        }
+
+        @Override
+        public void webhookUrl(String url) {
+            EndpointServer.this.webhookUrl = url;
+        }
+
+        @Override
+        public String apiUrl() {
+            return view().apiUrl();
         }
     }
 }

@@ -4,8 +4,13 @@ import com.booqing.whatsapp.simulator.admin.AdminApi;
 import com.booqing.whatsapp.simulator.cloudapi.CloudApiBehaviour;
 import com.booqing.whatsapp.simulator.cloudapi.CloudApiSettings;
 import com.booqing.whatsapp.simulator.cloudapi.WebhookHandshake;
+import com.booqing.whatsapp.simulator.evolution.EvolutionBehaviour;
+import com.booqing.whatsapp.simulator.evolution.EvolutionSettings;
 import com.booqing.whatsapp.simulator.provider.InboundText;
+import com.booqing.whatsapp.simulator.provider.Pairing;
 import com.booqing.whatsapp.simulator.provider.ProviderBehaviour;
+import com.booqing.whatsapp.simulator.waha.WahaBehaviour;
+import com.booqing.whatsapp.simulator.waha.WahaSettings;
 import com.booqing.whatsapp.simulator.webhook.WebhookPoster;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
@@ -29,11 +34,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for the WhatsApp providers' servers. Each registered endpoint listens on its own loopback port and
- * speaks one provider's API (Cloud API today); the admin API on the admin port drives it over HTTP.
+ * speaks one provider's API — Meta's Cloud API, WAHA or Evolution API v2; the admin API on the admin port drives it
+ * over HTTP.
  *
  * <pre>
  * try (Simulator sim = new Simulator(SimulatorConfig.defaults()).start(0)) {
  *     SimEndpoint ep = sim.registerCloudApi("ep-1", "1234567890", "token", "app-secret", ingressWebhookUrl);
+ *     SimEndpoint waha = sim.registerWaha("ep-2", "default", "waha-key", "hmac-key", ingressWebhookUrl);
  *     sim.fault("ep-1", Fault.rateLimit());
  * }
  * </pre>
@@ -104,6 +111,32 @@ public final class Simulator implements AutoCloseable {
 
     public SimEndpoint registerCloudApi(String id, CloudApiSettings settings, String webhookUrl, boolean receipts) {
         return register(id, new CloudApiBehaviour(settings, json, clock), webhookUrl, receipts);
+    }
+
+    /**
+     * A WAHA server with one WORKING session (WEBJS engine) and receipts on. {@code hmacKey} signs webhooks
+     * (X-Webhook-Hmac, SHA-512); null sends them unsigned.
+     */
+    public SimEndpoint registerWaha(String id, String sessionName, String apiKey, String hmacKey, String webhookUrl) {
+        return registerWaha(id, WahaSettings.of(sessionName, apiKey, hmacKey), webhookUrl, true);
+    }
+
+    public SimEndpoint registerWaha(String id, WahaSettings settings, String webhookUrl, boolean receipts) {
+        return register(id, new WahaBehaviour(settings, json, clock, config.pairing()), webhookUrl, receipts);
+    }
+
+    /**
+     * An Evolution API v2 server with one open (paired) Baileys instance and receipts on. {@code apiKey} is the
+     * global key for the {@code apikey} header; {@code jwtKey} (the webhook's headers.jwt_key) makes webhooks carry
+     * a Bearer JWT, null sends them without.
+     */
+    public SimEndpoint registerEvolution(String id, String instanceName, String apiKey, String jwtKey,
+                                        String webhookUrl) {
+        return registerEvolution(id, EvolutionSettings.of(instanceName, apiKey, jwtKey), webhookUrl, true);
+    }
+
+    public SimEndpoint registerEvolution(String id, EvolutionSettings settings, String webhookUrl, boolean receipts) {
+        return register(id, new EvolutionBehaviour(settings, json, clock, config.pairing()), webhookUrl, receipts);
     }
 
     /**
@@ -199,6 +232,21 @@ public final class Simulator implements AutoCloseable {
         return server(id).postInbound(new InboundText(fromPhone, profileName, text, clock.instant()));
     }
 
+    /**
+     * A WhatsApp user known by a LID ("hidden user id") sends {@code text} (WAHA, Evolution): the webhook names the
+     * sender "<lid>@lid"; when {@code phone} is given the provider's alternative id carries it too.
+     */
+    public WebhookDelivery postInboundFromLid(String id, String lid, String phone, String text) {
+        return postInboundFromLid(id, lid, phone, text, null);
+    }
+
+    public WebhookDelivery postInboundFromLid(String id, String lid, String phone, String text, String profileName) {
+        if (lid == null || lid.isBlank()) {
+            throw new IllegalArgumentException("lid is required");
+        }
+        return server(id).postInbound(new InboundText(phone, lid, profileName, text, clock.instant()));
+    }
+
     /** Posts one status webhook for a message sent through the endpoint. */
     public WebhookDelivery postReceipt(String id, String messageId, Receipt receipt) {
         return postReceipt(id, messageId, receipt, null);
@@ -210,6 +258,35 @@ public final class Simulator implements AutoCloseable {
             throw new IllegalArgumentException("wamid is required");
         }
         return server(id).postReceipt(messageId, receipt, recipientId);
+    }
+
+    // ---- linked-device sessions (WAHA sessions, Evolution instances)
+
+    /** The phone scans the QR code the session shows now; WAHA goes WORKING, Evolution "open". */
+    public void scanQr(String id) {
+        pairing(id).scanQr();
+    }
+
+    /** The phone owner enters the pairing code the provider issued (WAHA request-code, Evolution connect?number=). */
+    public void confirmPairingCode(String id, String code) {
+        if (code == null || code.isBlank()) {
+            throw new IllegalArgumentException("code is required");
+        }
+        pairing(id).confirmPairingCode(code.trim());
+    }
+
+    /**
+     * The session's status in the provider's own words: WAHA STOPPED, STARTING, SCAN_QR_CODE, WORKING, FAILED;
+     * Evolution close, connecting, open (or "deleted"); Cloud API numbers have no session and are always "CONNECTED".
+     */
+    public String sessionStatus(String id) {
+        return server(id).behaviour().pairing().map(Pairing::status).orElse("CONNECTED");
+    }
+
+    private Pairing pairing(String id) {
+        EndpointServer server = server(id);
+        return server.behaviour().pairing().orElseThrow(() -> new IllegalStateException(
+                server.provider() + " endpoints have no linked-device session"));
     }
 
     /**

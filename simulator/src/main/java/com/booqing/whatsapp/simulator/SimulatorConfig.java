@@ -11,9 +11,11 @@ import java.time.Duration;
  * @param webhookMaxBackoff     upper bound of the wait between retries
  * @param receiptStep           wait before each of the sent, delivered and read receipts after a send
  * @param requestLogCapacity    requests kept per endpoint; the oldest are dropped first
+ * @param pairing               how fast WAHA sessions and Evolution instances move through QR pairing
  */
 public record SimulatorConfig(Duration webhookTimeout, int webhookMaxAttempts, Duration webhookInitialBackoff,
-                              Duration webhookMaxBackoff, Duration receiptStep, int requestLogCapacity) {
+                              Duration webhookMaxBackoff, Duration receiptStep, int requestLogCapacity,
+                              PairingTimings pairing) {
 
     public static final String HOST = "127.0.0.1";
 
@@ -30,6 +32,13 @@ public record SimulatorConfig(Duration webhookTimeout, int webhookMaxAttempts, D
         if (requestLogCapacity < 1) {
             throw new IllegalArgumentException("requestLogCapacity must be >= 1, got " + requestLogCapacity);
         }
+        pairing = pairing == null ? PairingTimings.defaults() : pairing;
+    }
+
+    public SimulatorConfig(Duration webhookTimeout, int webhookMaxAttempts, Duration webhookInitialBackoff,
+                           Duration webhookMaxBackoff, Duration receiptStep, int requestLogCapacity) {
+        this(webhookTimeout, webhookMaxAttempts, webhookInitialBackoff, webhookMaxBackoff, receiptStep,
+                requestLogCapacity, PairingTimings.defaults());
     }
 
     public static SimulatorConfig defaults() {
@@ -39,17 +48,22 @@ public record SimulatorConfig(Duration webhookTimeout, int webhookMaxAttempts, D
 
     public SimulatorConfig withWebhookRetries(int maxAttempts, Duration initialBackoff) {
         return new SimulatorConfig(webhookTimeout, maxAttempts, initialBackoff, webhookMaxBackoff, receiptStep,
-                requestLogCapacity);
+                requestLogCapacity, pairing);
     }
 
     public SimulatorConfig withReceiptStep(Duration step) {
         return new SimulatorConfig(webhookTimeout, webhookMaxAttempts, webhookInitialBackoff, webhookMaxBackoff, step,
-                requestLogCapacity);
+                requestLogCapacity, pairing);
     }
 
     public SimulatorConfig withRequestLogCapacity(int capacity) {
         return new SimulatorConfig(webhookTimeout, webhookMaxAttempts, webhookInitialBackoff, webhookMaxBackoff,
-                receiptStep, capacity);
+                receiptStep, capacity, pairing);
+    }
+
+    public SimulatorConfig withPairing(PairingTimings timings) {
+        return new SimulatorConfig(webhookTimeout, webhookMaxAttempts, webhookInitialBackoff, webhookMaxBackoff,
+                receiptStep, requestLogCapacity, timings);
     }
 
     private static void requirePositive(String name, Duration value) {

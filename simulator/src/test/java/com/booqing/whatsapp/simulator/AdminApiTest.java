@@ -124,7 +124,9 @@ class AdminApiTest {
     void answersErrorsAsJson() throws Exception {
         HttpResponse<String> unknown = Http.send("GET", admin + "/endpoints/nope", null, null);
         HttpResponse<String> badProvider = Http.send("PUT", admin + "/endpoints/ep-2", null,
-                "{\"provider\":\"waha\",\"phoneNumberId\":\"1\",\"accessToken\":\"t\",\"appSecret\":\"s\"}");
+                "{\"provider\":\"twilio\",\"phoneNumberId\":\"1\",\"accessToken\":\"t\",\"appSecret\":\"s\"}");
+        HttpResponse<String> wahaWithoutSession = Http.send("PUT", admin + "/endpoints/ep-2", null,
+                "{\"provider\":\"waha\",\"apiKey\":\"k\"}");
         HttpResponse<String> missingToken = Http.send("PUT", admin + "/endpoints/ep-2", null,
                 "{\"provider\":\"cloud-api\",\"phoneNumberId\":\"1\",\"appSecret\":\"s\"}");
         HttpResponse<String> badFault = Http.send("PUT", admin + "/endpoints/nope/fault", null, "{\"mode\":\"x\"}");
@@ -134,11 +136,64 @@ class AdminApiTest {
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(Http.json(unknown).path("code").asText()).isEqualTo("not_found");
         assertThat(badProvider.statusCode()).isEqualTo(400);
+        assertThat(Http.json(badProvider).path("message").asText()).contains("'waha'", "'evolution'");
+        assertThat(Http.json(wahaWithoutSession).path("message").asText()).contains("sessionName");
         assertThat(Http.json(missingToken).path("message").asText()).contains("accessToken");
         assertThat(badFault.statusCode()).isEqualTo(400);
         assertThat(noRoute.statusCode()).isEqualTo(404);
         assertThat(Http.json(noRoute).path("code").asText()).isEqualTo("not_found");
         assertThat(notJson.statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void registersAWahaEndpointAndDrivesItsSession() throws Exception {
+        HttpResponse<String> registered = Http.send("PUT", admin + "/endpoints/waha-1", null, "{\"provider\":\"waha\","
+                + "\"sessionName\":\"default\",\"apiKey\":\"waha-key\",\"hmacKey\":\"hmac-secret\",\"paired\":false,"
+                + "\"webhookUrl\":\"" + receiver.url() + "\"}");
+        String apiUrl = Http.json(registered).path("apiUrl").asText();
+
+        assertThat(registered.statusCode()).isEqualTo(200);
+        assertThat(Http.json(registered).path("provider").asText()).isEqualTo("waha");
+        assertThat(Http.json(Http.send("GET", admin + "/endpoints/waha-1/session", null, null)).path("status")
+                .asText()).isEqualTo("STOPPED");
+        Http.call("POST", apiUrl + "/api/sessions/default/start", java.util.Map.of("X-Api-Key", "waha-key"), null);
+        await().atMost(Duration.ofSeconds(5)).until(() -> simulator.sessionStatus("waha-1").equals("SCAN_QR_CODE"));
+        JsonNode scanned = Http.json(Http.send("POST", admin + "/endpoints/waha-1/scan", null, null));
+        assertThat(scanned.path("status").asText()).isEqualTo("WORKING");
+        HttpResponse<String> rescan = Http.send("POST", admin + "/endpoints/waha-1/scan", null, null);
+        assertThat(rescan.statusCode()).isEqualTo(409);
+
+        JsonNode inbound = Http.json(Http.send("POST", admin + "/endpoints/waha-1/inbound", null,
+                "{\"lid\":\"123123123\",\"from\":\"15551234567\",\"text\":\"hi\"}"));
+        assertThat(inbound.path("status").asInt()).isEqualTo(200);
+        assertThat(inbound.path("wamid").asText()).startsWith("false_123123123@lid_");
+        JsonNode info = Http.json(Http.send("GET", admin + "/endpoints/waha-1", null, null));
+        assertThat(info.at("/settings/status").asText()).isEqualTo("WORKING");
+        assertThat(info.toString()).doesNotContain("waha-key").doesNotContain("hmac-secret");
+    }
+
+    @Test
+    void registersAnEvolutionEndpointWithItsOptions() throws Exception {
+        HttpResponse<String> registered = Http.send("PUT", admin + "/endpoints/evo-1", null,
+                "{\"provider\":\"evolution\",\"instanceName\":\"booqing\",\"apiKey\":\"evo-key\","
+                        + "\"jwtKey\":\"jwt-secret\",\"byEvents\":true,\"events\":[\"MESSAGES_UPSERT\"],"
+                        + "\"webhookUrl\":\"" + receiver.url() + "\"}");
+        HttpResponse<String> badEvent = Http.send("PUT", admin + "/endpoints/evo-2", null,
+                "{\"provider\":\"evolution\",\"instanceName\":\"x\",\"apiKey\":\"k\",\"events\":[\"NOPE\"]}");
+
+        assertThat(registered.statusCode()).isEqualTo(200);
+        assertThat(Http.json(Http.send("GET", admin + "/endpoints/evo-1/session", null, null)).path("status")
+                .asText()).isEqualTo("open");
+        Http.send("POST", admin + "/endpoints/evo-1/inbound", null, "{\"from\":\"5511988887777\",\"text\":\"oi\"}");
+        assertThat(receiver.received()).extracting(WebhookReceiver.Received::path)
+                .containsExactly("/webhook/messages-upsert");
+        assertThat(receiver.received().get(0).headers().get("Authorization")).startsWith("Bearer ");
+        JsonNode info = Http.json(Http.send("GET", admin + "/endpoints/evo-1", null, null));
+        assertThat(info.at("/settings/jwt").asBoolean()).isTrue();
+        assertThat(info.toString()).doesNotContain("evo-key").doesNotContain("jwt-secret");
+        assertThat(badEvent.statusCode()).isEqualTo(400);
+        HttpResponse<String> cloudScan = Http.send("POST", admin + "/endpoints/evo-1/scan", null, null);
+        assertThat(cloudScan.statusCode()).isEqualTo(409);
     }
 
     private JsonNode register(String id, String webhookUrl, boolean receipts) throws Exception {

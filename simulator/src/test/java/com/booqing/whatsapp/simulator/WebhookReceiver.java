@@ -1,6 +1,8 @@
 package com.booqing.whatsapp.simulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
 
 import java.util.List;
 import java.util.Map;
@@ -11,9 +13,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** A tiny webhook endpoint for tests: keeps the raw bytes and headers of every POST and answers a chosen status. */
 final class WebhookReceiver implements AutoCloseable {
 
-    record Received(byte[] body, Map<String, String> headers) {
+    /** @param path the request path: "/webhook", or "/webhook/<event>" for Evolution's byEvents */
+    record Received(byte[] body, Map<String, String> headers, String path) {
         String text() {
             return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        JsonNode json() {
+            try {
+                return Http.JSON.readTree(body);
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
         }
     }
 
@@ -26,12 +37,8 @@ final class WebhookReceiver implements AutoCloseable {
     WebhookReceiver() {
         app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
-            cfg.routes.post("/webhook", ctx -> {
-                Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-                headers.putAll(ctx.headerMap());
-                received.add(new Received(ctx.bodyAsBytes(), headers));
-                ctx.status(answer.get());
-            });
+            cfg.routes.post("/webhook", this::receive);
+            cfg.routes.post("/webhook/{event}", this::receive);
             // Answers Meta's verification GET like a correct receiver configured with VERIFY_TOKEN.
             cfg.routes.get("/webhook", ctx -> {
                 if ("subscribe".equals(ctx.queryParam("hub.mode"))
@@ -42,6 +49,19 @@ final class WebhookReceiver implements AutoCloseable {
                 }
             });
         }).start("127.0.0.1", 0);
+    }
+
+    private void receive(Context ctx) {
+        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.putAll(ctx.headerMap());
+        received.add(new Received(ctx.bodyAsBytes(), headers, ctx.path()));
+        ctx.status(answer.get());
+    }
+
+    /** Bodies of the webhooks received so far whose top-level "event" is {@code event}, oldest first. */
+    List<JsonNode> events(String event) {
+        return received().stream().map(Received::json).filter(body -> event.equals(body.path("event").asText()))
+                .toList();
     }
 
     String url() {

@@ -12,6 +12,10 @@ import com.booqing.whatsapp.simulator.UnknownEndpointException;
 import com.booqing.whatsapp.simulator.WebhookDelivery;
 import com.booqing.whatsapp.simulator.cloudapi.CloudApiBehaviour;
 import com.booqing.whatsapp.simulator.cloudapi.CloudApiSettings;
+import com.booqing.whatsapp.simulator.evolution.EvolutionBehaviour;
+import com.booqing.whatsapp.simulator.evolution.EvolutionSettings;
+import com.booqing.whatsapp.simulator.waha.WahaBehaviour;
+import com.booqing.whatsapp.simulator.waha.WahaSettings;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,8 +27,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The simulator's own HTTP API under /_admin: register endpoints, inject faults, read what they received and make
@@ -73,6 +79,15 @@ public final class AdminApi {
             routes.post("/_admin/endpoints/{id}/inbound", this::inbound);
             routes.post("/_admin/endpoints/{id}/receipts", this::receipt);
             routes.post("/_admin/endpoints/{id}/verify", this::verify);
+            routes.get("/_admin/endpoints/{id}/session", ctx -> write(ctx, 200, session(id(ctx))));
+            routes.post("/_admin/endpoints/{id}/scan", ctx -> {
+                simulator.scanQr(id(ctx));
+                write(ctx, 200, session(id(ctx)));
+            });
+            routes.post("/_admin/endpoints/{id}/pairing-code", ctx -> {
+                simulator.confirmPairingCode(id(ctx), text(body(ctx), "code"));
+                write(ctx, 200, session(id(ctx)));
+            });
 
             routes.exception(UnknownEndpointException.class, (e, ctx) -> error(ctx, 404, "not_found", e.getMessage()));
             routes.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, "bad_request", e.getMessage()));
@@ -97,17 +112,47 @@ public final class AdminApi {
         if (provider == null) {
             provider = CloudApiBehaviour.PROVIDER;
         }
-        if (!provider.equals(CloudApiBehaviour.PROVIDER)) {
-            throw new BadRequest("provider must be 'cloud-api' (WAHA and Evolution API are not simulated yet), got '"
-                    + provider + "'");
-        }
-        CloudApiSettings settings = new CloudApiSettings(text(body, "phoneNumberId"), text(body, "accessToken"),
-                text(body, "appSecret"), optionalText(body, "displayPhoneNumber"), optionalText(body, "verifiedName"),
-                optionalText(body, "wabaId"));
         boolean receipts = !body.has("receipts") || body.path("receipts").asBoolean(true);
-        SimEndpoint endpoint = simulator.registerCloudApi(id(ctx), settings, optionalText(body, "webhookUrl"),
-                receipts);
+        String webhookUrl = optionalText(body, "webhookUrl");
+        SimEndpoint endpoint = switch (provider) {
+            case CloudApiBehaviour.PROVIDER -> simulator.registerCloudApi(id(ctx), new CloudApiSettings(
+                    text(body, "phoneNumberId"), text(body, "accessToken"), text(body, "appSecret"),
+                    optionalText(body, "displayPhoneNumber"), optionalText(body, "verifiedName"),
+                    optionalText(body, "wabaId")), webhookUrl, receipts);
+            case WahaBehaviour.PROVIDER -> simulator.registerWaha(id(ctx), new WahaSettings(
+                    text(body, "sessionName"), text(body, "apiKey"), optionalText(body, "hmacKey"),
+                    optionalText(body, "ownNumber"), optionalText(body, "pushName"),
+                    !body.has("paired") || body.path("paired").asBoolean(true)), webhookUrl, receipts);
+            case EvolutionBehaviour.PROVIDER -> simulator.registerEvolution(id(ctx), new EvolutionSettings(
+                    text(body, "instanceName"), text(body, "apiKey"), optionalText(body, "jwtKey"),
+                    optionalText(body, "instanceToken"), optionalText(body, "ownerNumber"),
+                    optionalText(body, "profileName"), !body.has("paired") || body.path("paired").asBoolean(true),
+                    body.path("byEvents").asBoolean(false), events(body)), webhookUrl, receipts);
+            default -> throw new BadRequest("provider must be 'cloud-api', 'waha' or 'evolution', got '" + provider
+                    + "'");
+        };
         write(ctx, 200, endpoint(endpoint));
+    }
+
+    private static Set<String> events(JsonNode body) {
+        JsonNode events = body.get("events");
+        if (events == null || events.isNull()) {
+            return null;
+        }
+        if (!events.isArray()) {
+            throw new BadRequest("events must be an array of Evolution event names");
+        }
+        Set<String> names = new LinkedHashSet<>();
+        events.forEach(event -> names.add(event.asText()));
+        return names;
+    }
+
+    private Map<String, Object> session(String id) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", id);
+        view.put("provider", simulator.info(id).provider());
+        view.put("status", simulator.sessionStatus(id));
+        return view;
     }
 
     private void update(Context ctx) {
@@ -143,7 +188,10 @@ public final class AdminApi {
 
     private void inbound(Context ctx) {
         JsonNode body = body(ctx);
-        WebhookDelivery delivery = simulator.postInboundText(id(ctx), text(body, "from"), text(body, "text"),
+        String lid = optionalText(body, "lid");
+        WebhookDelivery delivery = lid == null
+                ? simulator.postInboundText(id(ctx), text(body, "from"), text(body, "text"), optionalText(body, "name"))
+                : simulator.postInboundFromLid(id(ctx), lid, optionalText(body, "from"), text(body, "text"),
                 optionalText(body, "name"));
         write(ctx, 200, delivery(delivery));
     }

@@ -163,6 +163,9 @@ public final class CloudApiBehaviour implements ProviderBehaviour {
 
     @Override
     public OutboundWebhook inboundText(InboundText message) {
+        if (message.fromLid() || message.from() == null) {
+            throw new IllegalStateException("the Cloud API addresses users by phone number; it has no LIDs");
+        }
         return webhooks.inboundText(Wamids.next(message.from()), message);
     }
 

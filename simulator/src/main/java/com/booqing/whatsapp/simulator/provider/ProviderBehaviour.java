@@ -6,16 +6,21 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * How one provider (Cloud API today; WAHA and Evolution API later) looks on the wire. The endpoint server around it
- * owns what every provider shares: its own loopback listener, request recording, faults, webhook delivery with
- * retries and the receipt schedule after a send. An implementation holds the endpoint's settings and secrets.
+ * How one provider (Cloud API, WAHA, Evolution API) looks on the wire. The endpoint server around it owns what every
+ * provider shares: its own loopback listener, request recording, faults, webhook delivery with retries and the
+ * receipt schedule after a send. An implementation holds the endpoint's settings, secrets and session state.
  */
 public interface ProviderBehaviour {
 
     /** Wire name used in the admin API, e.g. "cloud-api". */
     String provider();
+
+    /** Called once, before the first {@link #routes}, with what the endpoint server lends the provider. */
+    default void attach(ProviderContext context) {
+    }
 
     /**
      * Registers the provider's HTTP API. Called each time the endpoint's listener (re)starts.
@@ -26,12 +31,30 @@ public interface ProviderBehaviour {
     /** The provider's answer to a request hit by a {@link Fault.Mode#FAIL} or {@link Fault.Mode#RATE_LIMIT} fault. */
     ProviderReply faultReply(Fault fault);
 
-    /** A webhook announcing a text message a WhatsApp user sent to this endpoint's number. */
+    /**
+     * A webhook announcing a text message a WhatsApp user sent to this endpoint's number.
+     *
+     * @throws IllegalStateException when the provider cannot announce it (not subscribed, no LIDs...)
+     */
     OutboundWebhook inboundText(InboundText message);
 
-    /** A webhook reporting a delivery state of a message sent through this endpoint. */
+    /** A webhook reporting a delivery state of a message sent through this endpoint, or null when not subscribed. */
     OutboundWebhook receipt(SentMessage message, Receipt receipt, Instant at);
 
-    /** Non-secret settings for the admin API. */
+    /** The recipient id as this provider writes it, from digits or a provider id given by a test. */
+    default String recipientId(String given) {
+        return given;
+    }
+
+    /** The linked-device session, for providers that have one. */
+    default Optional<Pairing> pairing() {
+        return Optional.empty();
+    }
+
+    /** Non-secret settings and state for the admin API. */
     Map<String, Object> describe();
+
+    /** Stops the provider's timers; the endpoint is going away. */
+    default void close() {
+    }
 }

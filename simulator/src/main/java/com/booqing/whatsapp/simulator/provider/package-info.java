@@ -1,10 +1,11 @@
 /**
  * The seam between the provider-neutral endpoint server and one provider's wire format.
  * <p>
- * To add a provider (WAHA, Evolution API): implement {@link com.booqing.whatsapp.simulator.provider.ProviderBehaviour}
- * in its own package next to {@code cloudapi} (routes with the provider's auth and error bodies, its webhook envelope
- * and signature, its receipt vocabulary), add a {@code register...} method on
- * {@link com.booqing.whatsapp.simulator.Simulator}, and accept its name in the admin API's {@code provider} field.
- * Faults, recording, retries and the receipt schedule then work unchanged.
+ * A provider implements {@link com.booqing.whatsapp.simulator.provider.ProviderBehaviour} in its own package
+ * ({@code cloudapi}, {@code waha}, {@code evolution}): routes with the provider's auth and error bodies, its webhook
+ * envelope and signature, its receipt vocabulary, and — for WhatsApp-Web based providers — a
+ * {@link com.booqing.whatsapp.simulator.provider.Pairing} session. Through
+ * {@link com.booqing.whatsapp.simulator.provider.ProviderContext} it can post webhooks it raises on its own (session
+ * status, QR refreshes). Faults, recording, retries and the receipt schedule are shared.
  */
 package com.booqing.whatsapp.simulator.provider;

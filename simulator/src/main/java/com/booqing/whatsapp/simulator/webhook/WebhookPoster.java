@@ -19,8 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Posts webhooks like a provider does: the exact signed bytes, non-2xx answers and connection failures retried with
- * doubling backoff, but bounded (Meta retries for days; a test run cannot wait that long).
+ * Posts webhooks like a provider does: the exact signed bytes and headers on every attempt, non-2xx answers and
+ * connection failures retried with doubling backoff, but bounded (Meta retries for days, WAHA 15 times, Evolution
+ * 10 times with up to 300 s between; a test run cannot wait that long). Statuses the provider treats as final stop
+ * the retries.
  */
 public final class WebhookPoster {
 
@@ -83,7 +85,9 @@ public final class WebhookPoster {
                         : new AttemptResult(attempt, 0, describe(error)))
                 .thenAccept(result -> {
                     first.complete(result);
-                    if (result.ok() || attempt >= config.webhookMaxAttempts()) {
+                    // A provider stops at its own non-retryable statuses (Evolution: 400, 401, 403, 404, 422).
+                    if (result.ok() || attempt >= config.webhookMaxAttempts()
+                            || webhook.finalStatuses().contains(result.status())) {
                         outcome.complete(result);
                         return;
                     }
