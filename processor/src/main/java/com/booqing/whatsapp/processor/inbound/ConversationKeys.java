@@ -3,13 +3,14 @@ package com.booqing.whatsapp.processor.inbound;
 import com.booqing.whatsapp.common.event.Envelope;
 import com.booqing.whatsapp.common.message.InboundMessage;
 import com.booqing.whatsapp.common.message.MessageStatusUpdate;
-import com.booqing.whatsapp.common.message.SendCommand;
-import com.booqing.whatsapp.processor.webhook.PhoneNumbers;
+import com.booqing.whatsapp.common.redis.RedisKeys;
+import com.booqing.whatsapp.processor.webhook.ConversationAddress;
 
 /**
- * The key of an event on the events topic: {@code tenantId:phone} for anything about a conversation (the same
- * shape as a send command's key), so that one conversation's messages and receipts stay in one partition, in
- * order; the bare tenant id for events that belong to no conversation.
+ * The key of an event on the events topic: {@code tenantId:<conversation address>} for anything about a
+ * conversation ({@code tenantId:phone}, the same shape as a send command's key; {@code tenantId:lid:<lid>} for a
+ * customer known only by LID; {@code tenantId:<group>@g.us}), so that one conversation's messages and receipts
+ * stay in one partition, in order; the bare tenant id for events that belong to no conversation.
  */
 public final class ConversationKeys {
 
@@ -17,14 +18,12 @@ public final class ConversationKeys {
     }
 
     public static String of(Envelope envelope) {
-        String phone = null;
+        String address = null;
         if (envelope.payload() instanceof InboundMessage m) {
-            phone = m.phone();
+            address = ConversationAddress.of(m.phone(), m.lid());
         } else if (envelope.payload() instanceof MessageStatusUpdate u) {
-            phone = u.recipient();
+            address = ConversationAddress.of(u.recipient(), null);
         }
-        return PhoneNumbers.isConversationPhone(phone)
-                ? SendCommand.partitionKey(envelope.tenantId(), phone)
-                : envelope.tenantId();
+        return address != null ? RedisKeys.conversationId(envelope.tenantId(), address) : envelope.tenantId();
     }
 }

@@ -3,6 +3,7 @@ package com.booqing.whatsapp.processor.inbound;
 import com.booqing.whatsapp.common.event.Envelope;
 import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.processor.dedup.EventDeduplicator;
+import com.booqing.whatsapp.processor.identity.LidDirectory;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -15,8 +16,9 @@ import org.apache.kafka.streams.Topology;
  * exactly what production runs.
  *
  * <pre>
- *   webhooks.raw ──▶ normalise (parse by provider ─▶ dedup by event id [store event-dedup]) ─┬─▶ events (key tenant:phone)
- *                                                                                            └─▶ webhooks.dlq (original bytes + headers + dlq.*)
+ *   webhooks.raw ──▶ normalise (parse by provider ─▶ record LID links, fill in phones [store lid-phone]
+ *                               ─▶ dedup by event id [store event-dedup]) ─┬─▶ events (key tenant:conversation address)
+ *                                                                          └─▶ webhooks.dlq (original bytes + headers + dlq.*)
  * </pre>
  */
 public final class InboundTopology {
@@ -34,6 +36,7 @@ public final class InboundTopology {
         topology.addSource(SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.webhooksRaw().name());
         topology.addProcessor(NORMALISE, () -> new WebhookNormaliser(settings, EVENTS_SINK, DEAD_LETTER_SINK), SOURCE);
         topology.addStateStore(EventDeduplicator.storeBuilder(), NORMALISE);
+        topology.addStateStore(LidDirectory.storeBuilder(), NORMALISE);
         topology.addSink(EVENTS_SINK, topics.events().name(), new StringSerializer(), envelopes, NORMALISE);
         topology.addSink(DEAD_LETTER_SINK, topics.webhooksDeadLetter().name(), new StringSerializer(),
                 new ByteArraySerializer(), NORMALISE);

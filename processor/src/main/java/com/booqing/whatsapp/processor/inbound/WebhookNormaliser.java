@@ -5,6 +5,8 @@ import com.booqing.whatsapp.common.tenant.Ids;
 import com.booqing.whatsapp.common.webhook.DeadLetter;
 import com.booqing.whatsapp.common.webhook.RawWebhook;
 import com.booqing.whatsapp.processor.dedup.EventDeduplicator;
+import com.booqing.whatsapp.processor.identity.LidDirectory;
+import com.booqing.whatsapp.processor.webhook.LidLink;
 import com.booqing.whatsapp.processor.webhook.ParseResult;
 import com.booqing.whatsapp.processor.webhook.WebhookParser;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,14 +26,14 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * One raw webhook in, its new canonical events out. Everything that goes wrong with a record (missing headers,
- * unknown or unsupported provider, unreadable body, parts the parser does not understand) sends the record to
- * the dead-letter sink with its original key, bytes and headers plus the {@link DeadLetter} headers; processing
- * then continues with the next record.
+ * One raw webhook in, its new canonical events out. The LID links a webhook reveals are recorded first, then
+ * its events are resolved against them ({@link LidDirectory}), deduplicated and forwarded. Everything that goes
+ * wrong with a record (missing headers, unknown provider, unreadable body, parts the parser does not
+ * understand) sends the record to the dead-letter sink with its original key, bytes and headers plus the
+ * {@link DeadLetter} headers; processing then continues with the next record.
  */
 final class WebhookNormaliser implements Processor<String, byte[], String, Object> {
     static final String STAGE = "processor.normalise";
-    static final String NOT_SUPPORTED = "provider not supported yet";
     static final String HEADER_REQUEST_ID = RawWebhook.HEADER_PREFIX + "request-id";
     static final String HEADER_EVENT_TYPE = RawWebhook.HEADER_PREFIX + "event-type";
     private static final Logger log = LoggerFactory.getLogger(WebhookNormaliser.class);
@@ -42,6 +44,7 @@ final class WebhookNormaliser implements Processor<String, byte[], String, Objec
     private final MeterRegistry meters;
     private ProcessorContext<String, Object> context;
     private EventDeduplicator dedup;
+    private LidDirectory lids;
 
     WebhookNormaliser(InboundSettings settings, String eventsSink, String deadLetterSink) {
         this.settings = settings;
@@ -55,6 +58,8 @@ final class WebhookNormaliser implements Processor<String, byte[], String, Objec
         this.context = context;
         KeyValueStore<String, Long> store = context.getStateStore(EventDeduplicator.STORE);
         this.dedup = new EventDeduplicator(store, settings.dedupWindow());
+        KeyValueStore<String, String> lidStore = context.getStateStore(LidDirectory.STORE);
+        this.lids = new LidDirectory(lidStore);
         context.schedule(settings.purgeInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
             int purged = dedup.purge(now);
             if (purged > 0) {
@@ -76,22 +81,21 @@ final class WebhookNormaliser implements Processor<String, byte[], String, Objec
             deadLetter(record, "invalid tenant id in raw webhook headers");
             return;
         }
-        Optional<WebhookParser> parser = settings.parsers().forProvider(webhook.provider());
-        if (parser.isEmpty()) {
-            deadLetter(record, NOT_SUPPORTED + ": " + webhook.provider().wireName());
-            return;
-        }
+        WebhookParser parser = settings.parsers().forProvider(webhook.provider());
         ParseResult result;
         try {
-            result = parser.get().parse(webhook);
+            result = parser.parse(webhook);
         } catch (RuntimeException e) {
             // A parser must not throw; if one does, the record is kept rather than the thread lost.
             log.error("parser for {} failed on request {}", webhook.provider().wireName(), webhook.requestId(), e);
             deadLetter(record, "parser failed: " + e.getClass().getSimpleName());
             return;
         }
+        for (LidLink link : result.links()) {
+            lids.record(webhook.tenantId(), link);
+        }
         for (Envelope event : result.events()) {
-            emit(record, event);
+            emit(record, lids.resolve(event));
         }
         if (result.hasProblems()) {
             deadLetter(record, result.problemSummary());

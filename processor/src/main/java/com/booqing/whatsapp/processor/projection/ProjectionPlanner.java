@@ -19,6 +19,7 @@ import com.booqing.whatsapp.common.redis.RedisKeys;
 import com.booqing.whatsapp.common.tenant.Ids;
 import com.booqing.whatsapp.common.tenant.TenantConfiguration;
 import com.booqing.whatsapp.processor.projection.RedisWrites.Fields;
+import com.booqing.whatsapp.processor.webhook.ConversationAddress;
 import com.booqing.whatsapp.processor.webhook.PhoneNumbers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -133,16 +134,19 @@ public final class ProjectionPlanner {
         String tenant = m.tenantId();
         Instant time = timeOf(m.timestamp(), recordTime);
         String at = Timestamps.iso(time);
+        String address = ConversationAddress.of(m.phone(), m.lid());
         String phone = PhoneNumbers.isConversationPhone(m.phone()) ? m.phone() : null;
-        String conversationId = phone == null ? null : RedisKeys.conversationId(tenant, phone);
+        String lid = ConversationAddress.isLid(m.lid()) ? m.lid() : null;
+        String conversationId = address == null ? null : RedisKeys.conversationId(tenant, address);
         String messageKey = keys.message(m.messageId());
         w.hset(messageKey, Fields.of()
                 .put("id", m.messageId())
                 .put("tenantId", tenant)
                 .put("conversationId", conversationId)
                 .put("direction", "inbound")
-                .put("phone", m.phone())
+                .put("phone", phone)
                 .put("lid", m.lid())
+                .put("groupId", ConversationAddress.isGroup(m.phone()) ? m.phone() : null)
                 .put("contactName", m.contactName())
                 .put("provider", m.provider() == null ? null : m.provider().wireName())
                 .put("endpointId", m.endpointId())
@@ -153,9 +157,23 @@ public final class ProjectionPlanner {
                 .put("timestamp", at)
                 .put("updatedAt", at));
         w.expire(messageKey, ttl);
-        if (phone != null) {
-            conversation(w, tenant, phone, Fields.of().put("contactName", m.contactName()).put("lid", m.lid()),
-                    m.messageId(), time, Previews.of(m.content()));
+        if (address == null) {
+            return;
+        }
+        if (phone != null && lid != null) {
+            String lidConversationId = RedisKeys.conversationId(tenant, ConversationAddress.LID_PREFIX + lid);
+            w.link(LidKeys.lidRef(keys, tenant, lid), phone,
+                    keys.conversation(tenant, ConversationAddress.LID_PREFIX + lid), keys.messages(lidConversationId),
+                    lidConversationId, keys.conversation(tenant, phone), keys.messages(conversationId),
+                    conversationId, keys.tenantConversations(tenant), keys.message(""),
+                    identity(tenant, phone), ttl);
+        }
+        Fields extra = Fields.of().put("contactName", m.contactName()).put("lid", m.lid());
+        if (phone == null && lid != null && address.equals(ConversationAddress.LID_PREFIX + lid)) {
+            conversation(w, tenant, address, extra, m.messageId(), time, Previews.of(m.content()),
+                    new LidRedirect(LidKeys.lidRef(keys, tenant, lid), messageKey));
+        } else {
+            conversation(w, tenant, address, extra, m.messageId(), time, Previews.of(m.content()), null);
         }
     }
 
@@ -342,14 +360,53 @@ public final class ProjectionPlanner {
 
     // --- shared ---
 
-    private void conversation(RedisWrites w, String tenant, String phone, Fields extra, String messageId,
+    /** Where a LID-only message goes once its LID is linked: see {@link RedisWrites#lidConversation}. */
+    private record LidRedirect(String lidRefKey, String messageKey) {
+    }
+
+    private void conversation(RedisWrites w, String tenant, String address, Fields extra, String messageId,
                               Instant at, String preview) {
-        String conversationId = RedisKeys.conversationId(tenant, phone);
-        Fields identity = Fields.of().put("id", conversationId).put("tenantId", tenant).put("phone", phone);
+        conversation(w, tenant, address, extra, messageId, at, preview, null);
+    }
+
+    private void conversation(RedisWrites w, String tenant, String address, Fields extra, String messageId,
+                              Instant at, String preview, LidRedirect redirect) {
+        String conversationId = RedisKeys.conversationId(tenant, address);
+        Fields identity = identity(tenant, address);
         extra.asMap().forEach(identity::put);
-        w.conversation(keys.conversation(tenant, phone), keys.messages(conversationId),
-                keys.tenantConversations(tenant), conversationId, identity, messageId, Timestamps.iso(at),
-                at.toEpochMilli(), preview, ttl, at.minus(ttl).toEpochMilli());
+        String conversationKey = keys.conversation(tenant, address);
+        String messagesKey = keys.messages(conversationId);
+        if (redirect == null) {
+            w.conversation(conversationKey, messagesKey, keys.tenantConversations(tenant), conversationId, identity,
+                    messageId, Timestamps.iso(at), at.toEpochMilli(), preview, ttl, at.minus(ttl).toEpochMilli());
+        } else {
+            w.lidConversation(conversationKey, messagesKey, keys.tenantConversations(tenant), conversationId,
+                    identity, messageId, Timestamps.iso(at), at.toEpochMilli(), preview, ttl,
+                    at.minus(ttl).toEpochMilli(), redirect.lidRefKey(), tenant,
+                    prefixOf(conversationKey, conversationId), prefixOf(messagesKey, conversationId),
+                    redirect.messageKey());
+        }
+    }
+
+    /** id and tenantId, and who the conversation is with: phone, groupId, or lid. */
+    private static Fields identity(String tenant, String address) {
+        Fields identity = Fields.of().put("id", RedisKeys.conversationId(tenant, address)).put("tenantId", tenant);
+        if (ConversationAddress.isGroup(address)) {
+            identity.put("groupId", address);
+        } else if (ConversationAddress.lidOf(address) != null) {
+            identity.put("lid", ConversationAddress.lidOf(address));
+        } else {
+            identity.put("phone", address);
+        }
+        return identity;
+    }
+
+    /** The part of a key before the given id, e.g. "whatsapp:conversation:" of "whatsapp:conversation:t:+1". */
+    private static String prefixOf(String key, String id) {
+        if (!key.endsWith(id)) {
+            throw new IllegalStateException("key does not end with its id");
+        }
+        return key.substring(0, key.length() - id.length());
     }
 
     private static String contentJson(MessageContent content) {

@@ -157,6 +157,51 @@ public final class RedisWrites {
         return this;
     }
 
+    /**
+     * Like {@link #conversation}, for a customer known only by LID: when {@code lidRefKey} (written by
+     * {@link #link}) already names the LID's phone, the message goes to the phone's conversation instead, whose
+     * keys the script derives from the prefixes, and the message hash at {@code messageKey} is re-pointed there.
+     * This keeps a LID-only message that the projector reads after its LID was linked (it may sit on another
+     * partition of the events topic) from opening a conversation nobody merges any more.
+     */
+    public RedisWrites lidConversation(String conversationKey, String messagesKey, String tenantListKey,
+                                       String conversationId, Fields identity, String messageId, String at,
+                                       long scoreMs, String preview, Duration ttl, long cutoffMs, String lidRefKey,
+                                       String tenantId, String conversationKeyPrefix, String messagesKeyPrefix,
+                                       String messageKey) {
+        conversation(conversationKey, messagesKey, tenantListKey, conversationId, identity, messageId, at, scoreMs,
+                preview, ttl, cutoffMs);
+        ObjectNode op = (ObjectNode) ops.get(ops.size() - 1);
+        op.put("lidref", index(lidRefKey));
+        op.put("mk", index(messageKey));
+        op.put("tenant", tenantId).put("convPrefix", conversationKeyPrefix).put("msgsPrefix", messagesKeyPrefix);
+        return this;
+    }
+
+    /**
+     * Records that a tenant's LID is a phone ({@code lidRefKey} -> phone, with the TTL) and merges the LID-only
+     * conversation, if there is one, into the phone's: its messages join the phone's sorted set and are
+     * re-pointed ({@code messageKeyPrefix + id}), its last message wins if newer, it leaves the tenant's list and
+     * is deleted. Applying it again finds nothing left to merge.
+     */
+    public RedisWrites link(String lidRefKey, String phone, String fromConversationKey, String fromMessagesKey,
+                            String fromConversationId, String toConversationKey, String toMessagesKey,
+                            String toConversationId, String tenantListKey, String messageKeyPrefix, Fields identity,
+                            Duration ttl) {
+        ObjectNode op = NODES.objectNode().put("op", "link");
+        op.put("ref", index(lidRefKey));
+        op.put("fromConv", index(fromConversationKey));
+        op.put("fromMsgs", index(fromMessagesKey));
+        op.put("toConv", index(toConversationKey));
+        op.put("toMsgs", index(toMessagesKey));
+        op.put("list", index(tenantListKey));
+        op.put("phone", phone).put("fromId", fromConversationId).put("toId", toConversationId)
+                .put("prefix", messageKeyPrefix).put("ttl", seconds(ttl));
+        op.set("f", identity.toJson());
+        ops.add(op);
+        return this;
+    }
+
     /** Deletes a JSON value and removes {@code member} from {@code setPrefix + value.tenantId + setSuffix}. */
     public RedisWrites deleteOwned(String key, String setPrefix, String setSuffix, String member) {
         op("delOwned", key).put("setPrefix", setPrefix).put("setSuffix", setSuffix).put("m", member);

@@ -21,7 +21,7 @@ local moves = cjson.decode(ARGV[3])
 
 -- Redis does not roll a script back, so refuse a malformed batch before writing anything.
 local known = { hset = true, hsetnx = true, expire = true, set = true, del = true, sadd = true, push = true,
-  status = true, receipt = true, adopt = true, conv = true, delOwned = true }
+  status = true, receipt = true, adopt = true, conv = true, link = true, delOwned = true }
 for _, op in ipairs(ops) do
   if not known[op.op] then
     return redis.error_reply('unknown projection op ' .. tostring(op.op))
@@ -144,7 +144,22 @@ for _, op in ipairs(ops) do
     local conv = KEYS[op.k]
     local msgs = KEYS[op.msgs]
     local list = KEYS[op.list]
+    local convId = op.convId
+    local phone = false
+    if op.lidref then
+      -- A LID-only message: once its LID is linked, it belongs to the phone's conversation.
+      phone = redis.call('GET', KEYS[op.lidref])
+      if phone then
+        convId = op.tenant .. ':' .. phone
+        conv = op.convPrefix .. convId
+        msgs = op.msgsPrefix .. convId
+        redis.call('HSET', KEYS[op.mk], 'conversationId', convId, 'phone', phone)
+      end
+    end
     hset_pairs(conv, op.f)
+    if phone then
+      redis.call('HSET', conv, 'id', convId, 'phone', phone)
+    end
     local last = redis.call('HGET', conv, 'lastMessageAt')
     -- timestamps have a fixed width, so string order is time order
     if not last or last <= op.at then
@@ -155,9 +170,52 @@ for _, op in ipairs(ops) do
     redis.call('HSET', conv, 'messageCount', redis.call('ZCARD', msgs))
     redis.call('EXPIRE', conv, op.ttl)
     redis.call('EXPIRE', msgs, op.ttl)
-    redis.call('ZADD', list, 'GT', op.score, op.convId)
+    redis.call('ZADD', list, 'GT', op.score, convId)
     redis.call('ZREMRANGEBYSCORE', list, '-inf', '(' .. op.cutoff)
     redis.call('EXPIRE', list, op.ttl)
+  elseif kind == 'link' then
+    -- A LID is now known to be a phone: remember it, and merge the LID-only conversation into the phone's.
+    redis.call('SET', KEYS[op.ref], op.phone, 'EX', op.ttl)
+    local fromConv = KEYS[op.fromConv]
+    local fromMsgs = KEYS[op.fromMsgs]
+    local toConv = KEYS[op.toConv]
+    local toMsgs = KEYS[op.toMsgs]
+    local list = KEYS[op.list]
+    local merged = false
+    local members = redis.call('ZRANGE', fromMsgs, 0, -1, 'WITHSCORES')
+    for i = 1, #members, 2 do
+      redis.call('ZADD', toMsgs, members[i + 1], members[i])
+      local message = op.prefix .. members[i]
+      if redis.call('EXISTS', message) == 1 then
+        redis.call('HSET', message, 'conversationId', op.toId, 'phone', op.phone)
+      end
+      merged = true
+    end
+    if redis.call('EXISTS', fromConv) == 1 then
+      hset_pairs(toConv, op.f)
+      local from = redis.call('HMGET', fromConv, 'lastMessageId', 'lastMessageAt', 'lastMessagePreview', 'contactName')
+      if from[4] then
+        redis.call('HSETNX', toConv, 'contactName', from[4])
+      end
+      local last = redis.call('HGET', toConv, 'lastMessageAt')
+      if from[1] and from[2] and (not last or last < from[2]) then
+        redis.call('HSET', toConv, 'lastMessageId', from[1], 'lastMessageAt', from[2],
+          'lastMessagePreview', from[3] or '')
+      end
+      merged = true
+    end
+    if merged then
+      redis.call('HSET', toConv, 'messageCount', redis.call('ZCARD', toMsgs))
+      local score = redis.call('ZSCORE', list, op.fromId)
+      if score then
+        redis.call('ZREM', list, op.fromId)
+        redis.call('ZADD', list, 'GT', score, op.toId)
+      end
+      redis.call('DEL', fromConv, fromMsgs)
+      redis.call('EXPIRE', toConv, op.ttl)
+      redis.call('EXPIRE', toMsgs, op.ttl)
+      redis.call('EXPIRE', list, op.ttl)
+    end
   elseif kind == 'delOwned' then
     local current = redis.call('GET', KEYS[op.k])
     if current then

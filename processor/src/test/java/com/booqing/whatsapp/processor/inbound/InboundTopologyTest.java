@@ -1,8 +1,11 @@
 package com.booqing.whatsapp.processor.inbound;
 
+import com.booqing.whatsapp.common.device.DeviceEvent;
+import com.booqing.whatsapp.common.device.DeviceStatus;
 import com.booqing.whatsapp.common.endpoint.ProviderType;
 import com.booqing.whatsapp.common.event.Envelope;
 import com.booqing.whatsapp.common.event.EventIds;
+import com.booqing.whatsapp.common.event.UnknownEvent;
 import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.common.message.InboundMessage;
 import com.booqing.whatsapp.common.message.MessageContent;
@@ -11,6 +14,7 @@ import com.booqing.whatsapp.common.webhook.DeadLetter;
 import com.booqing.whatsapp.common.webhook.RawWebhook;
 import com.booqing.whatsapp.processor.config.StreamsSettings;
 import com.booqing.whatsapp.processor.dedup.EventDeduplicator;
+import com.booqing.whatsapp.processor.identity.LidDirectory;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -35,7 +39,10 @@ import java.util.List;
 
 import static com.booqing.whatsapp.processor.testing.Fixtures.TENANT;
 import static com.booqing.whatsapp.processor.testing.Fixtures.cloudApi;
-import static com.booqing.whatsapp.processor.testing.Fixtures.raw;
+import static com.booqing.whatsapp.processor.testing.Fixtures.evolution;
+import static com.booqing.whatsapp.processor.testing.Fixtures.rawEvolution;
+import static com.booqing.whatsapp.processor.testing.Fixtures.rawWaha;
+import static com.booqing.whatsapp.processor.testing.Fixtures.waha;
 import static com.booqing.whatsapp.processor.testing.Fixtures.rawCloudApi;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -195,21 +202,6 @@ class InboundTopologyTest {
     }
 
     @Test
-    void deadLettersProvidersWithoutAParserYet() {
-        RawWebhook waha = raw(ProviderType.WAHA, "req-w", "{\"event\":\"message\"}".getBytes(StandardCharsets.UTF_8));
-        RawWebhook evolution = raw(ProviderType.EVOLUTION, "req-e",
-                "{\"event\":\"messages.upsert\"}".getBytes(StandardCharsets.UTF_8));
-        pipe(waha);
-        pipe(evolution);
-
-        List<TestRecord<String, byte[]>> dlq = deadLetters.readRecordsToList();
-        assertThat(dlq).extracting(r -> DeadLetter.header(r.headers(), DeadLetter.REASON))
-                .containsExactly("provider not supported yet: waha", "provider not supported yet: evolution");
-        assertThat(dlq.get(0).value()).isEqualTo(waha.body());
-        assertThat(events.isEmpty()).isTrue();
-    }
-
-    @Test
     void emitsTheReadablePartOfABatchAndDeadLettersTheWhole() {
         String body = """
                 {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
@@ -243,6 +235,163 @@ class InboundTopologyTest {
 
         assertThat(DeadLetter.header(deadLetters.readRecord().headers(), DeadLetter.REASON))
                 .isEqualTo("invalid tenant id in raw webhook headers");
+        assertThat(events.isEmpty()).isTrue();
+    }
+
+    // --- WAHA and Evolution ---
+
+    private static byte[] replace(byte[] body, String from, String to) {
+        String s = new String(body, StandardCharsets.UTF_8);
+        assertThat(s).contains(from);
+        return s.replace(from, to).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void wahaTextMessageBecomesInboundMessage() {
+        pipe(rawWaha("req-w1", waha("message-text.json")));
+
+        TestRecord<String, Envelope> out = events.readRecord();
+        assertThat(out.key()).isEqualTo(TENANT + ":+16505551234");
+        InboundMessage m = (InboundMessage) out.value().payload();
+        assertThat(m.provider()).isEqualTo(ProviderType.WAHA);
+        assertThat(m.providerMessageId()).isEqualTo("3EB0C767D26A1D4A4D47");
+        assertThat(m.content()).isEqualTo(new MessageContent.Text("Hi there!", null));
+        assertThat(DeadLetter.header(out.headers(), WebhookNormaliser.HEADER_EVENT_TYPE)).isEqualTo("message.received");
+        assertThat(events.isEmpty()).isTrue();
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void evolutionUpsertBecomesInboundMessage() {
+        pipe(rawEvolution("req-e1", evolution("upsert-text.json")));
+
+        TestRecord<String, Envelope> out = events.readRecord();
+        assertThat(out.key()).isEqualTo(TENANT + ":+5511999999999");
+        InboundMessage m = (InboundMessage) out.value().payload();
+        assertThat(m.provider()).isEqualTo(ProviderType.EVOLUTION);
+        assertThat(m.providerMessageId()).isEqualTo("3EB0A0C1D2E3F4A5B6C7");
+        assertThat(m.contactName()).isEqualTo("João Silva");
+        assertThat(m.content()).isEqualTo(new MessageContent.Text("Olá, quero marcar um horário", null));
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void wahaDuplicateDeliveryWithSameEventIdProducesOneEvent() {
+        byte[] body = waha("session-status-failed.json");
+        pipe(rawWaha("req-1", body));
+        // WAHA's retry is a new HTTP request (new ingress request id) with the same envelope id.
+        pipe(rawWaha("req-2", body));
+        // message and message.any bring the same message under two envelope ids.
+        pipe(rawWaha("req-3", waha("message-text.json")));
+        pipe(rawWaha("req-4", waha("message-any-text.json")));
+
+        assertThat(events.readRecordsToList()).extracting(r -> r.value().type())
+                .containsExactly("device.status", "message.received");
+    }
+
+    @Test
+    void evolutionRepeatedKeyIdProducesOneEvent() {
+        pipe(rawEvolution("req-1", evolution("upsert-text.json")));
+        pipe(rawEvolution("req-2", evolution("upsert-text.json")));
+        pipe(rawEvolution("req-3", evolution("update-delivery-ack.json")));
+        pipe(rawEvolution("req-4", evolution("update-delivery-ack.json")));
+        // The send.message echo and the later SERVER_ACK both say "sent".
+        pipe(rawEvolution("req-5", evolution("send-message.json")));
+        pipe(rawEvolution("req-6", evolution("update-server-ack.json")));
+
+        assertThat(events.readRecordsToList()).extracting(r -> r.value().type())
+                .containsExactly("message.received", "message.status", "message.status");
+    }
+
+    @Test
+    void lidOnlyMessageJoinsPhoneConversationOnceMapped() {
+        pipe(rawWaha("req-1", waha("message-lid-only-gows.json")));
+        TestRecord<String, Envelope> lidOnly = events.readRecord();
+        assertThat(lidOnly.key()).isEqualTo(TENANT + ":lid:123456789012345");
+        assertThat(((InboundMessage) lidOnly.value().payload()).phone()).isNull();
+
+        // The same customer, now with the phone beside the LID.
+        pipe(rawWaha("req-2", waha("message-lid-with-phone-noweb.json")));
+        TestRecord<String, Envelope> linked = events.readRecord();
+        assertThat(linked.key()).isEqualTo(TENANT + ":+16505551234");
+        assertThat((InboundMessage) linked.value().payload()).extracting(InboundMessage::phone, InboundMessage::lid)
+                .containsExactly("+16505551234", "123456789012345");
+
+        // Later LID-only messages, through either provider shape, carry the phone too.
+        pipe(rawWaha("req-3", replace(waha("message-lid-only-gows.json"), "3EB0LID00000000001", "3EB0LID00000000003")));
+        TestRecord<String, Envelope> later = events.readRecord();
+        assertThat(later.key()).isEqualTo(TENANT + ":+16505551234");
+        assertThat((InboundMessage) later.value().payload()).extracting(InboundMessage::phone, InboundMessage::lid)
+                .containsExactly("+16505551234", "123456789012345");
+        assertThat(driver.<String, String>getKeyValueStore(LidDirectory.STORE).get(TENANT + "|123456789012345"))
+                .isEqualTo("+16505551234");
+    }
+
+    @Test
+    void evolutionLidLinkedBySenderPnResolvesLaterLidOnlyMessagesAndReceipts() {
+        pipe(rawEvolution("req-1", evolution("upsert-lid-sender-pn.json")));
+        pipe(rawEvolution("req-2", evolution("upsert-lid-only.json")));
+        pipe(rawEvolution("req-3", replace(evolution("update-read.json"), "5511999999999@s.whatsapp.net",
+                "132985256960177@lid")));
+
+        List<TestRecord<String, Envelope>> out = events.readRecordsToList();
+        assertThat(out).extracting(TestRecord::key).containsOnly(TENANT + ":+554599037399");
+        assertThat(((MessageStatusUpdate) out.get(2).value().payload()).recipient()).isEqualTo("+554599037399");
+    }
+
+    @Test
+    void sameLidInAnotherTenantIsNotMapped() {
+        pipe(rawWaha("req-1", waha("message-lid-with-phone-noweb.json")));
+        events.readRecord();
+
+        pipe(rawWaha("other-tenant", "req-2", waha("message-lid-only-gows.json")));
+
+        TestRecord<String, Envelope> out = events.readRecord();
+        assertThat(out.key()).isEqualTo("other-tenant:lid:123456789012345");
+        assertThat(((InboundMessage) out.value().payload()).phone()).isNull();
+    }
+
+    @Test
+    void unknownEventsAreKeptNotDropped() {
+        pipe(rawWaha("req-1", waha("presence-update.json")));
+        pipe(rawWaha("req-2", waha("message-from-me.json")));
+        pipe(rawEvolution("req-3", evolution("contacts-update.json")));
+        pipe(rawEvolution("req-4", evolution("update-deleted.json")));
+
+        List<TestRecord<String, Envelope>> out = events.readRecordsToList();
+        assertThat(out).extracting(r -> ((UnknownEvent) r.value().payload()).providerEvent())
+                .containsExactly("presence.update", "message:fromMe", "contacts.update", "messages.update:DELETED");
+        assertThat(out).extracting(TestRecord::key).containsOnly(TENANT);
+        assertThat(((UnknownEvent) out.get(2).value().payload()).rawJson())
+                .contains("132985256960177@lid").doesNotContain("apikey", "B6D711FCDE4D4FD5936544120E713976");
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void sessionStatusBecomesDeviceEvent() {
+        pipe(rawWaha("req-1", waha("session-status-failed.json")));
+        pipe(rawEvolution("req-2", evolution("qrcode-updated.json")));
+
+        List<TestRecord<String, Envelope>> out = events.readRecordsToList();
+        assertThat(out).extracting(TestRecord::key).containsOnly(TENANT);
+        DeviceEvent waha = (DeviceEvent) out.get(0).value().payload();
+        assertThat(waha.status()).isEqualTo(DeviceStatus.ERROR);
+        assertThat(waha.deviceId()).isEqualTo("dev_salon1");
+        DeviceEvent evo = (DeviceEvent) out.get(1).value().payload();
+        assertThat(evo.status()).isEqualTo(DeviceStatus.PAIRING);
+        assertThat(evo.qrCode()).startsWith("2@y8eK");
+        assertThat(evo.pairingCode()).isEqualTo("WZYEH1YY");
+        assertThat(DeadLetter.header(out.get(1).headers(), WebhookNormaliser.HEADER_EVENT_TYPE))
+                .isEqualTo("device.status");
+    }
+
+    @Test
+    void deadLettersWahaAndEvolutionBodiesThatAreNotTheirEvents() {
+        pipe(rawWaha("req-1", "{\"entry\":[]}".getBytes(StandardCharsets.UTF_8)));
+        pipe(rawEvolution("req-2", "[]".getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(deadLetters.readRecordsToList()).extracting(r -> DeadLetter.header(r.headers(), DeadLetter.REASON))
+                .containsExactly("not a WAHA webhook: no event", "not an Evolution webhook: body is not a JSON object");
         assertThat(events.isEmpty()).isTrue();
     }
 }

@@ -3,9 +3,13 @@ package com.booqing.whatsapp.processor.projection;
 import com.booqing.whatsapp.common.crypto.Sealed;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.endpoint.ProviderType;
+import com.booqing.whatsapp.common.event.Envelope;
 import com.booqing.whatsapp.common.json.JsonSerde;
+import com.booqing.whatsapp.common.message.InboundMessage;
+import com.booqing.whatsapp.common.message.MessageContent;
 import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.common.redis.RedisKeys;
+import com.booqing.whatsapp.processor.inbound.ConversationKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -13,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,6 +76,53 @@ class ProjectionPlannerTest {
     void refusesKeysThatCannotBeRedisKeyParts() {
         assertThat(planner.plan(record(topics.tenantConfig().name(), "a:b", null)).skipped()).isTrue();
         assertThat(planner.plan(record(topics.endpoints().name(), "*", null)).skipped()).isTrue();
+    }
+
+    private ConsumerRecord<byte[], byte[]> inbound(String phone, String lid) {
+        InboundMessage m = new InboundMessage("msg_1", "3EB0", "acme", "ep_waha1", ProviderType.WAHA, phone, lid,
+                null, Instant.parse("2025-06-09T10:00:00Z"), new MessageContent.Text("hi", null), null);
+        Envelope e = new Envelope("evt_1", "acme", m.timestamp(), "req", m);
+        return record(topics.events().name(), ConversationKeys.of(e), JsonSerde.of(Envelope.class).encode(e));
+    }
+
+    private static List<String> opNames(ProjectionPlanner.Plan plan) {
+        List<String> names = new ArrayList<>();
+        plan.writes().ops().forEach(op -> names.add(op.get("op").asText()));
+        return names;
+    }
+
+    @Test
+    void linksTheLidBeforeAddingAMessageThatCarriesBothIds() {
+        ProjectionPlanner.Plan plan = planner.plan(inbound("+16505551234", "123456789012345"));
+
+        assertThat(opNames(plan)).containsSubsequence("hset", "link", "conv");
+        JsonNode link = plan.writes().ops().get(opNames(plan).indexOf("link"));
+        assertThat(link.get("fromId").asText()).isEqualTo("acme:lid:123456789012345");
+        assertThat(link.get("toId").asText()).isEqualTo("acme:+16505551234");
+        assertThat(link.get("prefix").asText()).isEqualTo("wa-unit:message:");
+        assertThat(plan.writes().keys()).contains("wa-unit:lidmap:acme:123456789012345",
+                "wa-unit:conversation:acme:lid:123456789012345", "wa-unit:messages:acme:lid:123456789012345");
+    }
+
+    @Test
+    void putsALidOnlyMessageInTheLidConversationUnlessTheLidIsLinked() {
+        ProjectionPlanner.Plan plan = planner.plan(inbound(null, "123456789012345"));
+
+        assertThat(opNames(plan)).doesNotContain("link");
+        JsonNode conv = plan.writes().ops().get(opNames(plan).indexOf("conv"));
+        assertThat(conv.get("convId").asText()).isEqualTo("acme:lid:123456789012345");
+        assertThat(conv.get("convPrefix").asText()).isEqualTo("wa-unit:conversation:");
+        assertThat(conv.get("msgsPrefix").asText()).isEqualTo("wa-unit:messages:");
+        assertThat(plan.writes().keys().get(conv.get("lidref").asInt() - 2))
+                .isEqualTo("wa-unit:lidmap:acme:123456789012345");
+    }
+
+    @Test
+    void aMessageWithOnlyAPhoneNeitherLinksNorRedirects() {
+        ProjectionPlanner.Plan plan = planner.plan(inbound("+16505551234", null));
+
+        assertThat(opNames(plan)).doesNotContain("link");
+        assertThat(plan.writes().ops().get(opNames(plan).indexOf("conv")).has("lidref")).isFalse();
     }
 
     @Test

@@ -17,6 +17,10 @@ import com.booqing.whatsapp.common.message.SendCommand;
 import com.booqing.whatsapp.common.message.SendResult;
 import com.booqing.whatsapp.common.redis.RedisClients;
 import com.booqing.whatsapp.common.redis.RedisKeys;
+import com.booqing.whatsapp.common.webhook.RawWebhook;
+import com.booqing.whatsapp.processor.inbound.ConversationKeys;
+import com.booqing.whatsapp.processor.testing.Fixtures;
+import com.booqing.whatsapp.processor.webhook.WebhookParsers;
 import com.booqing.whatsapp.testkit.Infra;
 import com.booqing.whatsapp.testkit.KafkaAndRedis;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -300,6 +304,173 @@ class RedisProjectorIT {
         startProjector(group);
         awaitProjected(topics.events(), offset);
         assertThat(infra.redis().hget(keys.conversation(tenant, phone), "lastMessagePreview")).isEqualTo("hi");
+    }
+
+    private Envelope wahaText(String providerId, String phone, String lid, String text, Instant at) {
+        InboundMessage m = new InboundMessage(EventIds.inboundMessageId(tenant, providerId), providerId, tenant,
+                "ep_waha1", ProviderType.WAHA, phone, lid, "Sheena Nelson", at, new MessageContent.Text(text, null),
+                null);
+        return new Envelope(EventIds.eventId(tenant, "waha", "default", "message", providerId), tenant, at, "req", m);
+    }
+
+    private long sendEvent(Envelope e) {
+        return send(topics.events(), ConversationKeys.of(e), e);
+    }
+
+    @Test
+    void lidOnlyConversationMergesIntoThePhoneConversation() {
+        String phone = "+16505551234";
+        String lid = "123456789012345";
+        Envelope first = wahaText("LID1", null, lid, "Can I book for Friday?", T0);
+        Envelope second = wahaText("LID2", null, lid, "Afternoon if possible", T0.plusSeconds(5));
+        Envelope linked = wahaText("LINKED", phone, lid, "At 10?", T0.plusSeconds(10));
+        sendEvent(first);
+        sendEvent(second);
+        startProjector(infra.uniqueId("g"));
+        awaitAllOffsetsProjected();
+        String lidConversation = tenant + ":lid:" + lid;
+        assertThat(infra.redis().hgetAll(keys.conversation(tenant, "lid:" + lid)))
+                .containsEntry("id", lidConversation).containsEntry("lid", lid).containsEntry("messageCount", "2")
+                .doesNotContainKey("phone");
+        assertThat(infra.redis().hget(keys.message(messageIdOf(first)), "conversationId")).isEqualTo(lidConversation);
+
+        sendEvent(linked);
+        awaitAllOffsetsProjected();
+
+        JedisPooled redis = infra.redis();
+        String phoneConversation = tenant + ":" + phone;
+        assertThat(redis.exists(keys.conversation(tenant, "lid:" + lid))).isFalse();
+        assertThat(redis.exists(keys.messages(lidConversation))).isFalse();
+        assertThat(redis.hgetAll(keys.conversation(tenant, phone)))
+                .containsEntry("id", phoneConversation)
+                .containsEntry("phone", phone)
+                .containsEntry("lid", lid)
+                .containsEntry("messageCount", "3")
+                .containsEntry("lastMessageId", messageIdOf(linked))
+                .containsEntry("lastMessagePreview", "At 10?");
+        assertThat(redis.zrange(keys.messages(phoneConversation), 0, -1))
+                .containsExactly(messageIdOf(first), messageIdOf(second), messageIdOf(linked));
+        for (Envelope e : List.of(first, second, linked)) {
+            assertThat(redis.hgetAll(keys.message(messageIdOf(e))))
+                    .containsEntry("conversationId", phoneConversation).containsEntry("phone", phone);
+        }
+        assertThat(redis.zrange(keys.tenantConversations(tenant), 0, -1)).containsExactly(phoneConversation);
+        assertThat(redis.get(LidKeys.lidRef(keys, tenant, lid))).isEqualTo(phone);
+    }
+
+    @Test
+    void lidOnlyMessageProjectedAfterTheLinkGoesToThePhoneConversation() {
+        String phone = "+16505551234";
+        String lid = "123456789012345";
+        Envelope linked = wahaText("LINKED", phone, lid, "At 10?", T0.plusSeconds(10));
+        // Older, but keyed to another partition: the projector can read it after the linked message.
+        Envelope lidOnly = wahaText("LATE", null, lid, "Can I book for Friday?", T0);
+        sendEvent(linked);
+        startProjector(infra.uniqueId("g"));
+        awaitAllOffsetsProjected();
+        sendEvent(lidOnly);
+        awaitAllOffsetsProjected();
+
+        JedisPooled redis = infra.redis();
+        String phoneConversation = tenant + ":" + phone;
+        assertThat(redis.exists(keys.conversation(tenant, "lid:" + lid))).isFalse();
+        assertThat(redis.zrange(keys.messages(phoneConversation), 0, -1))
+                .containsExactly(messageIdOf(lidOnly), messageIdOf(linked));
+        assertThat(redis.hgetAll(keys.conversation(tenant, phone))).containsEntry("messageCount", "2")
+                .containsEntry("lastMessageId", messageIdOf(linked)).containsEntry("phone", phone);
+        assertThat(redis.hgetAll(keys.message(messageIdOf(lidOnly))))
+                .containsEntry("conversationId", phoneConversation).containsEntry("phone", phone)
+                .containsEntry("lid", lid);
+        assertThat(redis.zrange(keys.tenantConversations(tenant), 0, -1)).containsExactly(phoneConversation);
+    }
+
+    @Test
+    void aGroupIsOneConversationWithoutAPhone() {
+        String group = "120363025246125486@g.us";
+        Envelope e = wahaText("GROUP1", group, null, "Hello everyone", T0);
+        sendEvent(e);
+        startProjector(infra.uniqueId("g"));
+        awaitAllOffsetsProjected();
+
+        assertThat(infra.redis().hgetAll(keys.conversation(tenant, group)))
+                .containsEntry("id", tenant + ":" + group).containsEntry("groupId", group)
+                .doesNotContainKey("phone");
+        assertThat(infra.redis().hgetAll(keys.message(messageIdOf(e))))
+                .containsEntry("conversationId", tenant + ":" + group).containsEntry("groupId", group)
+                .doesNotContainKey("phone");
+    }
+
+    @Test
+    void statusesFromEveryProviderOnlyMoveForward() {
+        Map<String, List<RawWebhook>> receiptsNewestFirst = Map.of(
+                "wamid.xyzxyz", List.of(
+                        cloud("status-read.json"), cloud("status-delivered.json"), cloud("status-sent.json")),
+                "4CC5EDD64BC22EBA6D639F2AF571346C", List.of(
+                        Fixtures.rawWaha(tenant, "w1", Fixtures.waha("ack-read.json")),
+                        Fixtures.rawWaha(tenant, "w2", Fixtures.waha("ack-device.json")),
+                        Fixtures.rawWaha(tenant, "w3", Fixtures.waha("ack-server.json"))),
+                "BAE5F2EF5C69001E", List.of(
+                        Fixtures.rawEvolution(tenant, "e1", Fixtures.evolution("update-read.json")),
+                        Fixtures.rawEvolution(tenant, "e2", Fixtures.evolution("update-delivery-ack.json")),
+                        Fixtures.rawEvolution(tenant, "e3", Fixtures.evolution("send-message.json"))));
+        WebhookParsers parsers = WebhookParsers.standard();
+        for (List<RawWebhook> webhooks : receiptsNewestFirst.values()) {
+            for (RawWebhook w : webhooks) {
+                for (Envelope e : parsers.forProvider(w.provider()).parse(w).events()) {
+                    assertThat(e.payload()).isInstanceOf(MessageStatusUpdate.class);
+                    sendEvent(e);
+                }
+            }
+        }
+        startProjector(infra.uniqueId("g"));
+        awaitAllOffsetsProjected();
+
+        for (String providerMessageId : receiptsNewestFirst.keySet()) {
+            Map<String, String> held = infra.redis().hgetAll(keys.message(
+                    ReceiptHolders.holderId(tenant, providerMessageId)));
+            assertThat(held).as(providerMessageId).containsEntry("status", "read")
+                    .containsEntry("providerMessageId", providerMessageId);
+            assertThat(held.get("history")).as(providerMessageId)
+                    .contains("\"status\":\"read\"", "\"status\":\"delivered\"", "\"status\":\"sent\"");
+        }
+    }
+
+    private RawWebhook cloud(String fixture) {
+        return new RawWebhook("c-" + fixture, tenant, "ep_cloud1", ProviderType.CLOUD_API, T0, Map.of(),
+                Fixtures.cloudApi(fixture));
+    }
+
+    /** Waits until every partition of the events topic that has records is projected up to its end. */
+    private void awaitAllOffsetsProjected() {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
+                    new java.util.HashMap<>();
+            for (int p = 0; p < topics.events().partitions(); p++) {
+                latest.put(new org.apache.kafka.common.TopicPartition(topics.events().name(), p),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+            var ends = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                for (var end : ends.entrySet()) {
+                    long endOffset = end.getValue().offset();
+                    if (endOffset == 0) {
+                        continue;
+                    }
+                    String stored = infra.redis().get(keys.projectionOffset(RedisProjector.PROJECTION,
+                            end.getKey().topic(), end.getKey().partition()));
+                    if (stored == null || Long.parseLong(stored) < endOffset - 1) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String messageIdOf(Envelope e) {
+        return ((InboundMessage) e.payload()).messageId();
     }
 
     /** Every key of the test's namespace with its value, excluding TTLs. */

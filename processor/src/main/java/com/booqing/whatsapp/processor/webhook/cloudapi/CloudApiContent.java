@@ -1,6 +1,7 @@
 package com.booqing.whatsapp.processor.webhook.cloudapi;
 
 import com.booqing.whatsapp.common.message.MessageContent;
+import com.booqing.whatsapp.processor.webhook.Fields;
 import com.booqing.whatsapp.processor.webhook.PhoneNumbers;
 import com.fasterxml.jackson.databind.JsonNode;
 

@@ -9,6 +9,7 @@ import com.booqing.whatsapp.common.message.MessageContent;
 import com.booqing.whatsapp.common.message.MessageStatus;
 import com.booqing.whatsapp.common.message.MessageStatusUpdate;
 import com.booqing.whatsapp.common.webhook.RawWebhook;
+import com.booqing.whatsapp.processor.webhook.Fields;
 import com.booqing.whatsapp.processor.webhook.JsonPayload;
 import com.booqing.whatsapp.processor.webhook.ParseResult;
 import com.booqing.whatsapp.processor.webhook.PhoneNumbers;
