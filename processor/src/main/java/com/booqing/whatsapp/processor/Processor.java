@@ -7,9 +7,12 @@ import com.booqing.whatsapp.processor.config.ProcessorConfig;
 import com.booqing.whatsapp.processor.config.StreamsSettings;
 import com.booqing.whatsapp.processor.inbound.InboundSettings;
 import com.booqing.whatsapp.processor.inbound.InboundTopology;
+import com.booqing.whatsapp.processor.management.ManagementSettings;
+import com.booqing.whatsapp.processor.management.ManagementTopology;
 import com.booqing.whatsapp.processor.projection.ProjectionPlanner;
 import com.booqing.whatsapp.processor.projection.ProjectionScript;
 import com.booqing.whatsapp.processor.projection.RedisProjector;
+import com.booqing.whatsapp.processor.resource.EndpointView;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.streams.KafkaStreams;
@@ -22,7 +25,9 @@ import java.time.Duration;
 
 /**
  * The processor service: the inbound Streams topology (raw webhooks -> canonical events, deduplicated, bad
- * records dead-lettered) and the Redis projector (events, sends, results and state topics -> the read model).
+ * records dead-lettered), the management topology (commands -> the single writer of each tenant's
+ * configuration, endpoints, devices and API keys; its own Streams application) and the Redis projector (events,
+ * sends, results, outcomes and state topics -> the read model).
  * Built from its configuration; {@link #start()} and {@link #close()} let tests run it in-process.
  */
 public final class Processor implements AutoCloseable {
@@ -31,7 +36,9 @@ public final class Processor implements AutoCloseable {
     private final ProcessorConfig config;
     private final MeterRegistry meters;
     private KafkaStreams streams;
+    private KafkaStreams management;
     private KafkaStreamsMetrics streamsMetrics;
+    private KafkaStreamsMetrics managementMetrics;
     private JedisPooled redis;
     private RedisProjector projector;
 
@@ -46,7 +53,8 @@ public final class Processor implements AutoCloseable {
 
         redis = RedisClients.pooled(config.gateway().redisUrl(), 8);
         RedisKeys keys = config.redisKeys();
-        ProjectionPlanner planner = new ProjectionPlanner(config.topics(), keys, config.gateway().messageTtl());
+        ProjectionPlanner planner = new ProjectionPlanner(config.topics(), keys, config.gateway().messageTtl(),
+                EndpointView.of(config.secrets(), config.gateway()));
         projector = RedisProjector.create(bootstrap, config.projectorGroupId(), planner, new ProjectionScript(redis),
                 keys, meters).start();
 
@@ -60,13 +68,29 @@ public final class Processor implements AutoCloseable {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meters);
         streams.start();
-        log.info("processor started (application {}, projector group {})", config.applicationId(),
-                config.projectorGroupId());
+
+        management = new KafkaStreams(ManagementTopology.build(config.topics(),
+                ManagementSettings.of(config.gateway(), config.secrets(), meters)),
+                StreamsSettings.managementProperties(config));
+        management.setUncaughtExceptionHandler(e -> {
+            // Commands are answered even when refused; this is the broker, the state store or a bug.
+            log.error("management stream thread failed; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        managementMetrics = new KafkaStreamsMetrics(management);
+        managementMetrics.bindTo(meters);
+        management.start();
+        log.info("processor started (applications {} and {}, projector group {})", config.applicationId(),
+                config.managementApplicationId(), config.projectorGroupId());
         return this;
     }
 
     public KafkaStreams.State streamsState() {
         return streams == null ? KafkaStreams.State.NOT_RUNNING : streams.state();
+    }
+
+    public KafkaStreams.State managementState() {
+        return management == null ? KafkaStreams.State.NOT_RUNNING : management.state();
     }
 
     public boolean projectorRunning() {
@@ -78,8 +102,14 @@ public final class Processor implements AutoCloseable {
         if (streams != null) {
             streams.close(Duration.ofSeconds(30));
         }
+        if (management != null) {
+            management.close(Duration.ofSeconds(30));
+        }
         if (streamsMetrics != null) {
             streamsMetrics.close();
+        }
+        if (managementMetrics != null) {
+            managementMetrics.close();
         }
         if (projector != null) {
             projector.close();

@@ -2,7 +2,17 @@ package com.booqing.whatsapp.processor;
 
 import com.booqing.whatsapp.common.config.Env;
 import com.booqing.whatsapp.common.config.GatewayConfig;
+import com.booqing.whatsapp.common.device.Device;
+import com.booqing.whatsapp.common.device.DeviceEvent;
+import com.booqing.whatsapp.common.device.DeviceStatus;
+import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.endpoint.ProviderType;
+import com.booqing.whatsapp.common.event.Envelope;
+import com.booqing.whatsapp.common.json.Json;
+import com.booqing.whatsapp.common.json.JsonSerde;
+import com.booqing.whatsapp.common.kafka.Topic;
+import com.booqing.whatsapp.common.management.CommandOutcome;
+import com.booqing.whatsapp.common.management.ManagementCommand;
 import com.booqing.whatsapp.common.event.EventIds;
 import com.booqing.whatsapp.common.kafka.KafkaClients;
 import com.booqing.whatsapp.common.kafka.Topics;
@@ -11,6 +21,7 @@ import com.booqing.whatsapp.common.webhook.DeadLetter;
 import com.booqing.whatsapp.common.webhook.RawWebhook;
 import com.booqing.whatsapp.processor.config.ProcessorConfig;
 import com.booqing.whatsapp.processor.testing.Fixtures;
+import com.booqing.whatsapp.processor.testing.TestSecrets;
 import com.booqing.whatsapp.testkit.Infra;
 import com.booqing.whatsapp.testkit.KafkaAndRedis;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -34,7 +45,10 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The whole service on the real broker and Redis: a raw webhook in, the conversation in Redis out. */
+/**
+ * The whole service on the real broker and Redis: a raw webhook in, the conversation in Redis out; management
+ * commands in, their outcomes and the tenant's state in Redis out.
+ */
 @KafkaAndRedis
 class ProcessorIT {
 
@@ -48,7 +62,7 @@ class ProcessorIT {
                 "REDIS_URL", infra.redisUrl(),
                 "WHATSAPP_REDIS_NAMESPACE", keys.namespace())));
         ProcessorConfig config = new ProcessorConfig(infra.uniqueId("app"), infra.uniqueId("grp"), stateDir, 1,
-                gateway, topics);
+                gateway, topics, TestSecrets.BOX);
         RawWebhook good = new RawWebhook("req-1", tenant, "ep_1", ProviderType.CLOUD_API, Instant.now(), Map.of(),
                 Fixtures.cloudApi("text-message.json"));
         RawWebhook bad = new RawWebhook("req-2", tenant, "ep_1", ProviderType.CLOUD_API, Instant.now(), Map.of(),
@@ -80,6 +94,67 @@ class ProcessorIT {
         } finally {
             infra.deleteKeys(keys);
         }
+    }
+
+    @Test
+    void appliesManagementCommandsAndFoldsDeviceEventsIntoRedis(Infra infra, @TempDir Path stateDir)
+            throws Exception {
+        Topics topics = infra.newTopics();
+        RedisKeys keys = infra.newRedisKeys();
+        String tenant = infra.uniqueId("t");
+        String endpointId = infra.uniqueId("ep");
+        String deviceId = infra.uniqueId("dev");
+        GatewayConfig gateway = GatewayConfig.from(new Env(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers(),
+                "REDIS_URL", infra.redisUrl(),
+                "WHATSAPP_REDIS_NAMESPACE", keys.namespace())));
+        ProcessorConfig config = new ProcessorConfig(infra.uniqueId("app"), infra.uniqueId("grp"), stateDir, 1,
+                gateway, topics, TestSecrets.BOX);
+        Endpoint waha = new Endpoint(endpointId, tenant, "WAHA", ProviderType.WAHA, "https://waha.example.com", null,
+                null, "default", null, TestSecrets.seal(tenant, endpointId, "apiKey", "waha-api-key-0123456789"),
+                TestSecrets.seal(tenant, endpointId, "webhookSecret", "waha-hmac-key-abcdef"), null, true, false, 1,
+                null, null);
+        Device device = new Device(deviceId, tenant, endpointId, "Front desk", null, DeviceStatus.DISCONNECTED, null,
+                null, 0, 0, null, null);
+
+        try (Processor processor = new Processor(config, new SimpleMeterRegistry()).start();
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.durableProducer(
+                     infra.bootstrapServers(), "processor-it", Duration.ofSeconds(30), Duration.ofSeconds(60)))) {
+            send(producer, topics.managementCommands(), tenant,
+                    new ManagementCommand("cmd_1", tenant, Instant.now(), new ManagementCommand.InitTenant(null)));
+            send(producer, topics.managementCommands(), tenant,
+                    new ManagementCommand("cmd_2", tenant, Instant.now(), new ManagementCommand.CreateEndpoint(waha)));
+            send(producer, topics.managementCommands(), tenant,
+                    new ManagementCommand("cmd_3", tenant, Instant.now(), new ManagementCommand.CreateDevice(device)));
+
+            String outcomeKey = keys.namespace() + ":command:cmd_3";
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> infra.redis().exists(outcomeKey) && infra.redis().exists(keys.device(deviceId)));
+            CommandOutcome created = Json.strict().readValue(infra.redis().get(keys.namespace() + ":command:cmd_2"),
+                    CommandOutcome.class);
+            assertThat(created.httpStatus()).isEqualTo(201);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> infra.redis().exists(keys.endpoint(endpointId)));
+            assertThat(infra.redis().get(keys.endpoint(endpointId))).isEqualTo(created.resource().toString());
+            assertThat(infra.redis().get(keys.config(tenant))).contains("\"primaryEndpointId\":\"" + endpointId);
+
+            DeviceEvent pairing = new DeviceEvent(tenant, endpointId, null, DeviceStatus.PAIRING, "SCAN_QR_CODE",
+                    "2@qr-from-waha", null, null, Instant.now());
+            send(producer, topics.events(), tenant, new Envelope("evt_1", tenant, pairing.at(), "it", pairing));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> String.valueOf(infra.redis().get(keys.device(deviceId))).contains("2@qr-from-waha"));
+            assertThat(infra.redis().get(keys.device(deviceId))).contains("\"status\":\"pairing\"");
+            assertThat(processor.managementState()).isEqualTo(org.apache.kafka.streams.KafkaStreams.State.RUNNING);
+        } finally {
+            infra.deleteKeys(keys);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <V> void send(KafkaProducer<byte[], byte[]> producer, Topic<String, V> topic, String key, V value)
+            throws Exception {
+        producer.send(new ProducerRecord<>(topic.name(), key.getBytes(StandardCharsets.UTF_8),
+                ((JsonSerde<V>) topic.valueSerde()).encode(value))).get(30, TimeUnit.SECONDS);
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readAll(Infra infra, String topic, int expected) {

@@ -3,6 +3,7 @@ package com.booqing.whatsapp.processor.config;
 import com.booqing.whatsapp.common.config.ConfigException;
 import com.booqing.whatsapp.common.config.Env;
 import com.booqing.whatsapp.common.config.GatewayConfig;
+import com.booqing.whatsapp.common.crypto.SecretBox;
 import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.common.redis.RedisKeys;
 
@@ -19,6 +20,8 @@ import java.util.Objects;
  * @param projectorGroupId the Redis projector's consumer group, {@code <WHATSAPP_TOPIC_PREFIX>whatsapp-redis-projector}
  * @param stateDir         PROCESSOR_STATE_DIR, where Streams keeps its local state; default a new temp directory
  * @param streamThreads    PROCESSOR_STREAM_THREADS, default 1
+ * @param secrets          WHATSAPP_ENCRYPTION_KEYS (required): the management topology opens sealed endpoint secrets
+ *                         to check them and to show their masks; the service refuses to start without a key
  */
 public record ProcessorConfig(
         String applicationId,
@@ -26,10 +29,13 @@ public record ProcessorConfig(
         Path stateDir,
         int streamThreads,
         GatewayConfig gateway,
-        Topics topics) {
+        Topics topics,
+        SecretBox secrets) {
 
     public static final String DEFAULT_APPLICATION_ID = "whatsapp-processor";
     public static final String DEFAULT_PROJECTOR_GROUP = "whatsapp-redis-projector";
+    /** Appended to the application id to name the management topology's Streams application. */
+    public static final String MANAGEMENT_SUFFIX = "-management";
 
     public ProcessorConfig {
         Objects.requireNonNull(applicationId, "applicationId");
@@ -37,6 +43,7 @@ public record ProcessorConfig(
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(gateway, "gateway");
         Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(secrets, "secrets");
     }
 
     public static ProcessorConfig from(Env env) {
@@ -52,7 +59,13 @@ public record ProcessorConfig(
                 stateDir(env.string("PROCESSOR_STATE_DIR", null)),
                 env.integer("PROCESSOR_STREAM_THREADS", 1, 1, 64),
                 gateway,
-                Topics.withPrefix(prefix, Topics.DEFAULT_PARTITIONS));
+                Topics.withPrefix(prefix, Topics.DEFAULT_PARTITIONS),
+                SecretBox.fromEnv(env));
+    }
+
+    /** The management topology's own Streams application (its own consumer group, state and transactions). */
+    public String managementApplicationId() {
+        return applicationId + MANAGEMENT_SUFFIX;
     }
 
     public RedisKeys redisKeys() {

@@ -4,11 +4,12 @@ import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.processor.inbound.DeadLetterHandlers;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
 import java.nio.file.Path;
 import java.util.Properties;
 
-/** The Streams configuration of the inbound topology, shared by production and the topology tests. */
+/** The Streams configurations of the inbound and management topologies, shared by production and the topology tests. */
 public final class StreamsSettings {
 
     private StreamsSettings() {
@@ -33,6 +34,32 @@ public final class StreamsSettings {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Processing.class);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Production.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        return p;
+    }
+
+    public static Properties managementProperties(ProcessorConfig config) {
+        return managementProperties(config.managementApplicationId(), config.gateway().kafkaBootstrapServers(),
+                config.stateDir(), config.streamThreads());
+    }
+
+    /**
+     * The management application reads its inputs as bytes and answers every command itself, refusals included,
+     * so nothing of it belongs on the webhooks' dead-letter topic. Only its own repartition topic is decoded by
+     * Streams: a record there that cannot be read (a device event or seed) is logged and skipped rather than
+     * stopping every tenant's commands; any other failure it does not handle stops the task (Streams' default).
+     */
+    public static Properties managementProperties(String applicationId, String bootstrapServers, Path stateDir,
+                                                  int threads) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        // A tenant's new state, its records, its audit event and the command's outcome commit together.
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         return p;
     }

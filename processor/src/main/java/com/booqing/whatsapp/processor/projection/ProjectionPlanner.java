@@ -1,6 +1,7 @@
 package com.booqing.whatsapp.processor.projection;
 
 import com.booqing.whatsapp.common.device.Device;
+import com.booqing.whatsapp.common.device.DeviceSession;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.endpoint.EndpointHealth;
 import com.booqing.whatsapp.common.event.Envelope;
@@ -9,6 +10,7 @@ import com.booqing.whatsapp.common.json.Json;
 import com.booqing.whatsapp.common.json.JsonSerde;
 import com.booqing.whatsapp.common.kafka.Topic;
 import com.booqing.whatsapp.common.kafka.Topics;
+import com.booqing.whatsapp.common.management.CommandOutcome;
 import com.booqing.whatsapp.common.message.InboundMessage;
 import com.booqing.whatsapp.common.message.MessageContent;
 import com.booqing.whatsapp.common.message.MessageStatus;
@@ -19,6 +21,7 @@ import com.booqing.whatsapp.common.redis.RedisKeys;
 import com.booqing.whatsapp.common.tenant.Ids;
 import com.booqing.whatsapp.common.tenant.TenantConfiguration;
 import com.booqing.whatsapp.processor.projection.RedisWrites.Fields;
+import com.booqing.whatsapp.processor.resource.EndpointView;
 import com.booqing.whatsapp.processor.webhook.ConversationAddress;
 import com.booqing.whatsapp.processor.webhook.PhoneNumbers;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -38,8 +41,9 @@ import java.util.Map;
  *
  * <p>Layout (namespace "whatsapp" in production): message:{id} hash, conversation:{tenant}:{phone} hash,
  * messages:{conversationId} zset, tenant:{t}:conversations zset, msgref:{tenant}:{providerMessageId},
- * events:{tenant} / events:global bounded lists, config:{tenant}, endpoint:{id} (masked) +
- * tenant:{t}:endpoints, health:{endpointId}, device:{id} + tenant:{t}:devices.
+ * events:{tenant} / events:global bounded lists, config:{tenant}, endpoint:{id} (the API's view: secrets
+ * masked, see {@link EndpointView}) + tenant:{t}:endpoints, health:{endpointId}, device:{id} + tenant:{t}:devices,
+ * session:{deviceId} (the sealed token only, never opened), command:{commandId} (the outcome, TTL 1 day).
  */
 public final class ProjectionPlanner {
     public static final int TENANT_EVENTS_MAX = 1000;
@@ -49,6 +53,7 @@ public final class ProjectionPlanner {
     private final Topics topics;
     private final RedisKeys keys;
     private final Duration ttl;
+    private final EndpointView endpointView;
     private final Map<String, Projection> byTopic;
 
     /** The projection of one topic's records. */
@@ -72,10 +77,11 @@ public final class ProjectionPlanner {
         }
     }
 
-    public ProjectionPlanner(Topics topics, RedisKeys keys, Duration messageTtl) {
+    public ProjectionPlanner(Topics topics, RedisKeys keys, Duration messageTtl, EndpointView endpointView) {
         this.topics = topics;
         this.keys = keys;
         this.ttl = messageTtl;
+        this.endpointView = endpointView;
         this.byTopic = Map.of(
                 topics.events().name(), this::event,
                 topics.sendCommands().name(), this::sendCommand,
@@ -83,7 +89,9 @@ public final class ProjectionPlanner {
                 topics.tenantConfig().name(), this::tenantConfig,
                 topics.endpoints().name(), this::endpoint,
                 topics.endpointHealth().name(), this::health,
-                topics.devices().name(), this::device);
+                topics.devices().name(), this::device,
+                topics.deviceSessions().name(), this::session,
+                topics.managementOutcomes().name(), this::outcome);
     }
 
     /** The topics this planner projects. */
@@ -318,7 +326,7 @@ public final class ProjectionPlanner {
             return Plan.skip("key and id differ, or invalid tenant id");
         }
         return Plan.of(new RedisWrites()
-                .set(keys.endpoint(endpointId), EndpointMasking.maskedJson(e))
+                .set(keys.endpoint(endpointId), endpointView.jsonString(e))
                 .sadd(keys.tenantEndpoints(e.tenantId()), endpointId));
     }
 
@@ -342,8 +350,9 @@ public final class ProjectionPlanner {
         }
         String ownerPrefix = keys.tenantDevices("\u0000");
         if (value == null) {
+            // A deleted device's session goes with it, whoever tombstones the session later.
             return Plan.of(new RedisWrites().deleteOwned(keys.device(deviceId), prefixOf(ownerPrefix),
-                    suffixOf(ownerPrefix), deviceId));
+                    suffixOf(ownerPrefix), deviceId).del(keys.session(deviceId)));
         }
         Decoded<Device> d = decode(topics.devices(), value);
         if (d instanceof Decoded.Bad<Device> bad) {
@@ -356,6 +365,45 @@ public final class ProjectionPlanner {
         return Plan.of(new RedisWrites()
                 .set(keys.device(deviceId), new String(value, StandardCharsets.UTF_8))
                 .sadd(keys.tenantDevices(device.tenantId()), deviceId));
+    }
+
+    private Plan session(String deviceId, byte[] value, Instant recordTime) {
+        if (!Ids.isValidGeneratedId(deviceId)) {
+            return Plan.skip("invalid device id key");
+        }
+        if (value == null) {
+            return Plan.of(new RedisWrites().del(keys.session(deviceId)));
+        }
+        Decoded<DeviceSession> d = decode(topics.deviceSessions(), value);
+        if (d instanceof Decoded.Bad<DeviceSession> bad) {
+            return Plan.skip(bad.reason());
+        }
+        DeviceSession session = ((Decoded.Ok<DeviceSession>) d).value();
+        if (!deviceId.equals(session.deviceId())) {
+            return Plan.skip("key and deviceId differ");
+        }
+        // The sealed token as it is: the projector has no business opening a session.
+        return Plan.of(new RedisWrites().set(keys.session(deviceId), session.data().token()));
+    }
+
+    // --- management outcomes ---
+
+    private Plan outcome(String commandId, byte[] value, Instant recordTime) {
+        if (!CommandKeys.isCommandId(commandId)) {
+            return Plan.skip("invalid command id key");
+        }
+        if (value == null) {
+            return Plan.skip("tombstone on the outcomes topic");
+        }
+        Decoded<CommandOutcome> d = decode(topics.managementOutcomes(), value);
+        if (d instanceof Decoded.Bad<CommandOutcome> bad) {
+            return Plan.skip(bad.reason());
+        }
+        if (!commandId.equals(((Decoded.Ok<CommandOutcome>) d).value().commandId())) {
+            return Plan.skip("key and commandId differ");
+        }
+        return Plan.of(new RedisWrites().set(CommandKeys.command(keys, commandId),
+                new String(value, StandardCharsets.UTF_8), CommandKeys.TTL));
     }
 
     // --- shared ---

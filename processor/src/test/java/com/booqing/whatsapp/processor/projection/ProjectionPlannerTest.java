@@ -1,6 +1,8 @@
 package com.booqing.whatsapp.processor.projection;
 
 import com.booqing.whatsapp.common.crypto.Sealed;
+import com.booqing.whatsapp.common.device.DeviceSession;
+import com.booqing.whatsapp.common.management.CommandOutcome;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.endpoint.ProviderType;
 import com.booqing.whatsapp.common.event.Envelope;
@@ -10,6 +12,7 @@ import com.booqing.whatsapp.common.message.MessageContent;
 import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.common.redis.RedisKeys;
 import com.booqing.whatsapp.processor.inbound.ConversationKeys;
+import com.booqing.whatsapp.processor.testing.TestSecrets;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -25,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProjectionPlannerTest {
     private final Topics topics = Topics.withPrefix("p.", 1);
     private final RedisKeys keys = new RedisKeys("wa-unit");
-    private final ProjectionPlanner planner = new ProjectionPlanner(topics, keys, Duration.ofDays(30));
+    private final ProjectionPlanner planner = new ProjectionPlanner(topics, keys, Duration.ofDays(30),
+            TestSecrets.endpointView());
 
     private static ConsumerRecord<byte[], byte[]> record(String topic, String key, byte[] value) {
         return new ConsumerRecord<>(topic, 0, 7, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
@@ -39,17 +43,31 @@ class ProjectionPlannerTest {
 
     @Test
     void storesEndpointsWithSecretsMaskedNeverTheirCiphertext() {
-        Endpoint e = endpoint(Sealed.of("v1.k1.c2VjcmV0LWFwaS1rZXk="), null);
+        Sealed apiKey = TestSecrets.seal("acme", "ep_1", "apiKey", "EAAGm0PX4ZCpsBAKZCv3qS1");
+        Endpoint e = endpoint(apiKey, null);
         byte[] value = JsonSerde.of(Endpoint.class).encode(e);
 
         ProjectionPlanner.Plan plan = planner.plan(record(topics.endpoints().name(), "ep_1", value));
 
         String ops = plan.writes().ops().toString();
-        assertThat(ops).doesNotContain("v1.k1.c2VjcmV0LWFwaS1rZXk=");
+        assertThat(ops).doesNotContain(apiKey.token(), "EAAGm0PX4ZCpsBAKZCv3qS1");
         JsonNode set = plan.writes().ops().get(0);
         assertThat(set.get("op").asText()).isEqualTo("set");
-        assertThat(set.get("v").asText()).contains("\"apiKey\":\"***\"").doesNotContain("webhookSecret");
+        assertThat(set.get("v").asText()).contains("\"apiKey\":\"****3qS1\"")
+                .contains("\"webhookUrl\":\"" + TestSecrets.WEBHOOK_BASE + "/api/whatsapp/webhook/acme/ep_1\"")
+                .doesNotContain("webhookSecret");
         assertThat(plan.writes().keys()).containsExactly("wa-unit:endpoint:ep_1", "wa-unit:tenant:acme:endpoints");
+    }
+
+    @Test
+    void aSecretThatDoesNotOpenIsShownFullyMasked() {
+        Endpoint e = endpoint(Sealed.of("v1.k1.c2VjcmV0LWFwaS1rZXk="), null);
+
+        ProjectionPlanner.Plan plan = planner.plan(record(topics.endpoints().name(), "ep_1",
+                JsonSerde.of(Endpoint.class).encode(e)));
+
+        assertThat(plan.writes().ops().get(0).get("v").asText()).contains("\"apiKey\":\"****\"")
+                .doesNotContain("c2VjcmV0LWFwaS1rZXk=");
     }
 
     @Test
@@ -60,6 +78,46 @@ class ProjectionPlannerTest {
         assertThat(op.get("op").asText()).isEqualTo("delOwned");
         assertThat(op.get("setPrefix").asText()).isEqualTo("wa-unit:tenant:");
         assertThat(op.get("setSuffix").asText()).isEqualTo(":endpoints");
+    }
+
+    @Test
+    void storesASessionAsItsSealedTokenOnly() {
+        Sealed data = TestSecrets.BOX.seal("{\"creds\":\"noise-key\"}", DeviceSession.context("acme", "dev_1"));
+        byte[] value = JsonSerde.of(DeviceSession.class).encode(new DeviceSession("dev_1", "acme", data,
+                Instant.parse("2025-01-01T00:00:00Z")));
+
+        ProjectionPlanner.Plan plan = planner.plan(record(topics.deviceSessions().name(), "dev_1", value));
+
+        JsonNode set = plan.writes().ops().get(0);
+        assertThat(set.get("op").asText()).isEqualTo("set");
+        assertThat(set.get("v").asText()).isEqualTo(data.token());
+        assertThat(plan.writes().keys()).containsExactly("wa-unit:session:dev_1");
+        assertThat(plan.writes().ops().toString()).doesNotContain("noise-key");
+    }
+
+    @Test
+    void deletingADeviceDeletesItsSessionToo() {
+        ProjectionPlanner.Plan plan = planner.plan(record(topics.devices().name(), "dev_1", null));
+
+        assertThat(opNames(plan)).containsExactly("delOwned", "del");
+        assertThat(plan.writes().keys()).containsExactly("wa-unit:device:dev_1", "wa-unit:session:dev_1");
+    }
+
+    @Test
+    void storesACommandOutcomeForADay() {
+        CommandOutcome outcome = new CommandOutcome("cmd_1", "acme", CommandOutcome.Status.REJECTED, 404,
+                "tenant_not_found", "tenant acme is not initialised", "acme", null, null,
+                Instant.parse("2025-01-01T00:00:00Z"));
+        byte[] value = JsonSerde.of(CommandOutcome.class).encode(outcome);
+
+        ProjectionPlanner.Plan plan = planner.plan(record(topics.managementOutcomes().name(), "cmd_1", value));
+        ProjectionPlanner.Plan wrongKey = planner.plan(record(topics.managementOutcomes().name(), "cmd_2", value));
+
+        JsonNode set = plan.writes().ops().get(0);
+        assertThat(set.get("ttl").asText()).isEqualTo("86400");
+        assertThat(set.get("v").asText()).isEqualTo(new String(value, StandardCharsets.UTF_8));
+        assertThat(plan.writes().keys()).containsExactly("wa-unit:command:cmd_1");
+        assertThat(wrongKey.skipped()).isTrue();
     }
 
     @Test

@@ -1,6 +1,10 @@
 package com.booqing.whatsapp.processor.projection;
 
 import com.booqing.whatsapp.common.crypto.Sealed;
+import com.booqing.whatsapp.common.device.Device;
+import com.booqing.whatsapp.common.device.DeviceSession;
+import com.booqing.whatsapp.common.device.DeviceStatus;
+import com.booqing.whatsapp.common.management.CommandOutcome;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.endpoint.ProviderType;
 import com.booqing.whatsapp.common.event.Envelope;
@@ -20,6 +24,7 @@ import com.booqing.whatsapp.common.redis.RedisKeys;
 import com.booqing.whatsapp.common.webhook.RawWebhook;
 import com.booqing.whatsapp.processor.inbound.ConversationKeys;
 import com.booqing.whatsapp.processor.testing.Fixtures;
+import com.booqing.whatsapp.processor.testing.TestSecrets;
 import com.booqing.whatsapp.processor.webhook.WebhookParsers;
 import com.booqing.whatsapp.testkit.Infra;
 import com.booqing.whatsapp.testkit.KafkaAndRedis;
@@ -87,7 +92,7 @@ class RedisProjectorIT {
     }
 
     private RedisProjector startProjector(String group, SimpleMeterRegistry meters) {
-        ProjectionPlanner planner = new ProjectionPlanner(topics, keys, TTL);
+        ProjectionPlanner planner = new ProjectionPlanner(topics, keys, TTL, TestSecrets.endpointView());
         RedisProjector p = RedisProjector.create(infra.bootstrapServers(), group, planner,
                 new ProjectionScript(infra.redis()), keys, meters).start();
         projectors.add(p);
@@ -263,16 +268,18 @@ class RedisProjectorIT {
     @Test
     void endpointsAreStoredMaskedAndRemovedWithTheirTombstone() throws Exception {
         String id = infra.uniqueId("ep");
+        Sealed accessToken = TestSecrets.seal(tenant, id, "apiKey", "EAAG-access-token-9f3c");
+        Sealed appSecret = TestSecrets.seal(tenant, id, "webhookSecret", "short");
         Endpoint endpoint = new Endpoint(id, tenant, "Primary", ProviderType.CLOUD_API, "https://graph.facebook.com",
-                "v23.0", "106540352242922", null, null, Sealed.of("v1.k1.YWNjZXNzLXRva2Vu"),
-                Sealed.of("v1.k1.YXBwLXNlY3JldA=="), null, true, true, 1, T0, T0);
+                "v23.0", "106540352242922", null, null, accessToken, appSecret, null, true, true, 1, T0, T0);
         long put = send(topics.endpoints(), id, endpoint);
         startProjector(infra.uniqueId("g"));
         awaitProjected(topics.endpoints(), put);
 
         String stored = infra.redis().get(keys.endpoint(id));
-        assertThat(stored).contains("\"apiKey\":\"***\"", "\"webhookSecret\":\"***\"")
-                .doesNotContain("YWNjZXNzLXRva2Vu", "YXBwLXNlY3JldA==", "verifyToken");
+        assertThat(stored).contains("\"apiKey\":\"****9f3c\"", "\"webhookSecret\":\"****\"")
+                .doesNotContain(accessToken.token(), appSecret.token(), "access-token", "short", "verifyToken");
+        assertThat(stored).isEqualTo(TestSecrets.endpointView().jsonString(endpoint));
         assertThat(infra.redis().smembers(keys.tenantEndpoints(tenant))).containsExactly(id);
 
         long tombstone = producer.send(new ProducerRecord<>(topics.endpoints().name(),
@@ -280,6 +287,49 @@ class RedisProjectorIT {
         awaitProjected(topics.endpoints(), tombstone);
         assertThat(infra.redis().exists(keys.endpoint(id))).isFalse();
         assertThat(infra.redis().smembers(keys.tenantEndpoints(tenant))).isEmpty();
+    }
+
+    @Test
+    void devicesAndTheirSessionsAreProjectedWithTheSessionStillSealed() throws Exception {
+        String id = infra.uniqueId("dev");
+        Device device = new Device(id, tenant, "ep_1", "Front desk", "+14155550123", DeviceStatus.PAIRING, "2@qr",
+                null, 0, 5, T0, T0);
+        String plaintext = "{\"noiseKey\":\"session-secret-7f2a\"}";
+        Sealed data = TestSecrets.BOX.seal(plaintext, DeviceSession.context(tenant, id));
+        long put = send(topics.devices(), id, device);
+        long session = send(topics.deviceSessions(), id, new DeviceSession(id, tenant, data, T0));
+        startProjector(infra.uniqueId("g"));
+        awaitProjected(topics.deviceSessions(), session);
+        awaitProjected(topics.devices(), put);
+
+        assertThat(infra.redis().get(keys.device(id)))
+                .isEqualTo(new String(JsonSerde.of(Device.class).encode(device), StandardCharsets.UTF_8));
+        assertThat(infra.redis().smembers(keys.tenantDevices(tenant))).containsExactly(id);
+        assertThat(infra.redis().get(keys.session(id))).isEqualTo(data.token());
+        assertThat(snapshot().toString()).doesNotContain("session-secret-7f2a", "noiseKey");
+
+        long tombstone = producer.send(new ProducerRecord<>(topics.devices().name(),
+                id.getBytes(StandardCharsets.UTF_8), null)).get(30, TimeUnit.SECONDS).offset();
+        awaitProjected(topics.devices(), tombstone);
+        assertThat(infra.redis().exists(keys.device(id))).isFalse();
+        assertThat(infra.redis().exists(keys.session(id))).isFalse();
+        assertThat(infra.redis().smembers(keys.tenantDevices(tenant))).isEmpty();
+    }
+
+    @Test
+    void commandOutcomesAreKeptForADay() {
+        String commandId = infra.uniqueId("cmd");
+        CommandOutcome outcome = new CommandOutcome(commandId, tenant, CommandOutcome.Status.APPLIED, 201, "applied",
+                "tenant " + tenant + " created", tenant, null, null, T0);
+        long offset = send(topics.managementOutcomes(), commandId, outcome);
+        startProjector(infra.uniqueId("g"));
+        awaitProjected(topics.managementOutcomes(), offset);
+
+        String key = CommandKeys.command(keys, commandId);
+        assertThat(infra.redis().get(key))
+                .isEqualTo(new String(JsonSerde.of(CommandOutcome.class).encode(outcome), StandardCharsets.UTF_8));
+        assertThat(infra.redis().ttl(key)).isBetween(Duration.ofDays(1).minusMinutes(1).toSeconds(),
+                Duration.ofDays(1).toSeconds());
     }
 
     @Test
@@ -291,7 +341,7 @@ class RedisProjectorIT {
         // Nothing listens on port 1: every Redis call fails to connect.
         try (JedisPooled deadRedis = RedisClients.pooled(URI.create("redis://127.0.0.1:1"), 1)) {
             RedisProjector broken = RedisProjector.create(infra.bootstrapServers(), group,
-                    new ProjectionPlanner(topics, keys, TTL), new ProjectionScript(deadRedis), keys, meters).start();
+                    new ProjectionPlanner(topics, keys, TTL, TestSecrets.endpointView()), new ProjectionScript(deadRedis), keys, meters).start();
             await().atMost(Duration.ofSeconds(60)).until(() ->
                     meters.counter("whatsapp.projector.redis_failures").count() >= 6);
             broken.close();
