@@ -1,7 +1,9 @@
 package com.booqing.whatsapp.sender;
 
+import com.booqing.whatsapp.common.config.Env;
 import com.booqing.whatsapp.common.config.GatewayConfig;
 import com.booqing.whatsapp.common.crypto.SecretBox;
+import com.booqing.whatsapp.common.device.Device;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.endpoint.EndpointHealth;
 import com.booqing.whatsapp.common.json.Decoded;
@@ -12,71 +14,131 @@ import com.booqing.whatsapp.common.kafka.Topic;
 import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.common.message.SendCommand;
 import com.booqing.whatsapp.common.message.SendResult;
+import com.booqing.whatsapp.common.redis.RedisClients;
+import com.booqing.whatsapp.common.redis.RedisKeys;
 import com.booqing.whatsapp.common.tenant.TenantConfiguration;
 import com.booqing.whatsapp.common.webhook.DeadLetter;
+import com.booqing.whatsapp.sender.delivery.Backoff;
+import com.booqing.whatsapp.sender.delivery.Cancellation;
+import com.booqing.whatsapp.sender.delivery.Delivery;
+import com.booqing.whatsapp.sender.delivery.Sleeper;
+import com.booqing.whatsapp.sender.dispatch.Dispatcher;
+import com.booqing.whatsapp.sender.dispatch.Job;
+import com.booqing.whatsapp.sender.dispatch.PartitionState;
 import com.booqing.whatsapp.sender.endpoint.EndpointDirectory;
+import com.booqing.whatsapp.sender.endpoint.EndpointGuards;
 import com.booqing.whatsapp.sender.endpoint.EndpointSelector;
 import com.booqing.whatsapp.sender.endpoint.ViewDirectory;
+import com.booqing.whatsapp.sender.idempotency.IdempotencyStore;
+import com.booqing.whatsapp.sender.idempotency.RedisIdempotencyStore;
 import com.booqing.whatsapp.sender.provider.ProviderAdapter;
 import com.booqing.whatsapp.sender.provider.ProviderAdapters;
 import com.booqing.whatsapp.sender.recipient.PhoneNumbers;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.JedisPooled;
 
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 
 /**
- * The sender service: reads send commands (group {@value #GROUP}, committed records only), sends each through
- * the chosen endpoint and publishes exactly one result per command. A command's offset is committed only after
- * its result (or, for unreadable bytes, its dead letter) is acknowledged by every in-sync replica, so a crash
- * never loses a command; it may repeat one, which the idempotency of the outbound work will absorb.
+ * The sender service. One thread polls the send-commands topic (committed records only) and hands each record to
+ * the {@link Dispatcher}, which runs it in its endpoint's lane while keeping the records of one key
+ * (tenant:recipient) in order. Each command ends in exactly one result on the results topic. A record's offset is
+ * committed only when it and every record before it in its partition are finished (result or dead letter
+ * acknowledged by every in-sync replica), so nothing is lost in a crash and nothing is skipped; a repeat is
+ * absorbed by the idempotency store. docs: DELIVERY.md.
  */
 public final class Sender implements AutoCloseable {
-    public static final String GROUP = "whatsapp-sender";
     static final String STAGE = "sender";
     private static final Logger log = LoggerFactory.getLogger(Sender.class);
-    private static final int MAX_POLL_RECORDS = 5;
+    private static final int MAX_POLL_RECORDS = 200;
+    private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration MAX_PUBLISH_BACKOFF = Duration.ofSeconds(30);
+    private static final String UNREADABLE_LANE = "unreadable";
 
-    private final GatewayConfig config;
+    private final SenderSettings settings;
     private final Topics topics;
     private final Clock clock;
-    private final MeterRegistry meters;
+    private final SenderMetrics metrics;
     private final String instance = UUID.randomUUID().toString().substring(0, 8);
     private final CompactedTopicView<TenantConfiguration> configurations;
     private final CompactedTopicView<Endpoint> endpoints;
     private final CompactedTopicView<EndpointHealth> health;
+    private final CompactedTopicView<Device> devices;
     private final ViewDirectory directory;
+    private final EndpointSelector selector = new EndpointSelector();
+    private final EndpointGuards guards;
     private final SendHandler handler;
+    private final Dispatcher dispatcher;
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final JsonSerde<SendCommand> commandSerde;
+    private final Duration drainTimeout;
+    private final AutoCloseable ownedResources;
+    /** Touched by the polling thread only (the rebalance listener runs on it too). */
+    private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
+    /** The partitions this instance owns, for tests and the log; written by the polling thread. */
+    private volatile Set<TopicPartition> assignment = Set.of();
     private volatile boolean running;
     private Thread loop;
 
+    /** With default sender settings and the Redis of {@code config}: what the end-to-end pipeline uses. */
     public Sender(GatewayConfig config, Topics topics, SecretBox secrets, List<ProviderAdapter> adapters, Clock clock,
                   MeterRegistry meters) {
-        this.config = config;
+        this(config, SenderSettings.from(new Env(Map.of()), config), topics, secrets, adapters,
+                RedisClients.pooled(config.redisUrl(), 16), new RedisKeys(config.redisNamespace()), clock, meters);
+    }
+
+    private Sender(GatewayConfig config, SenderSettings settings, Topics topics, SecretBox secrets,
+                   List<ProviderAdapter> adapters, JedisPooled redis, RedisKeys keys, Clock clock,
+                   MeterRegistry meters) {
+        this(config, settings, topics, secrets, adapters, new RedisIdempotencyStore(redis, keys), clock,
+                Sleeper.SYSTEM, meters, redis);
+    }
+
+    public Sender(GatewayConfig config, SenderSettings settings, Topics topics, SecretBox secrets,
+                  List<ProviderAdapter> adapters, IdempotencyStore idempotency, Clock clock, Sleeper sleeper,
+                  MeterRegistry meters) {
+        this(config, settings, topics, secrets, adapters, idempotency, clock, sleeper, meters, () -> {
+        });
+    }
+
+    private Sender(GatewayConfig config, SenderSettings settings, Topics topics, SecretBox secrets,
+                   List<ProviderAdapter> adapters, IdempotencyStore idempotency, Clock clock, Sleeper sleeper,
+                   MeterRegistry meters, AutoCloseable owned) {
+        this.settings = settings;
         this.topics = topics;
         this.clock = clock;
-        this.meters = meters;
+        this.metrics = new SenderMetrics(meters);
+        this.ownedResources = owned;
         String bootstrap = config.kafkaBootstrapServers();
         this.configurations = new CompactedTopicView<>(bootstrap, topics.tenantConfig(), clientId("config"), (k, v) -> {
         });
@@ -84,29 +146,37 @@ public final class Sender implements AutoCloseable {
         });
         this.health = new CompactedTopicView<>(bootstrap, topics.endpointHealth(), clientId("health"), (k, v) -> {
         });
-        this.directory = new ViewDirectory(configurations, endpoints, health, config.healthCheckInterval(), clock);
-        this.handler = new SendHandler(directory, new EndpointSelector(), new ProviderAdapters(adapters), secrets,
-                new PhoneNumbers(), config.defaultTimeout(), clock);
+        this.devices = new CompactedTopicView<>(bootstrap, topics.devices(), clientId("devices"), (k, v) -> {
+        });
+        this.directory = new ViewDirectory(configurations, endpoints, health, devices, config.healthCheckInterval(),
+                clock);
+        this.guards = new EndpointGuards(settings.breaker(), clock, meters);
+        SecureRandom random = new SecureRandom();
+        Delivery delivery = new Delivery(new ProviderAdapters(adapters), guards, secrets,
+                new Backoff(settings.backoffBase(), settings.backoffMax(), random::nextDouble), settings.retries(),
+                clock, sleeper, metrics);
+        this.handler = new SendHandler(directory, selector, guards, delivery, idempotency, new PhoneNumbers(),
+                settings, clock, sleeper, metrics);
+        this.dispatcher = new Dispatcher(settings.workersPerEndpoint(), settings.endpointQueue(), this::work);
         this.commandSerde = jsonSerde(topics.sendCommands());
         this.producer = new KafkaProducer<>(KafkaClients.durableProducer(bootstrap, clientId("results"),
                 Duration.ofSeconds(10), Duration.ofSeconds(30)), new ByteArraySerializer(), new ByteArraySerializer());
-        Map<String, Object> c = KafkaClients.committedReader(bootstrap, GROUP, clientId("commands"));
+        // A call in flight finishes before its partition is given up: its outcome must be known, not guessed. A
+        // tenant's messageTimeout may be longer than the default, up to the cap.
+        this.drainTimeout = SendHandler.MAX_TIMEOUT.plusSeconds(5);
+        Map<String, Object> c = KafkaClients.committedReader(bootstrap, settings.groupId(), clientId("commands"));
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
-        // A batch may take every command's full provider timeout; the group must not evict us meanwhile.
-        Duration longestSend = SendHandler.MAX_TIMEOUT.compareTo(config.defaultTimeout()) > 0
-                ? SendHandler.MAX_TIMEOUT : config.defaultTimeout();
-        long maxBatch = longestSend.plusSeconds(5).toMillis() * MAX_POLL_RECORDS;
-        c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.max(300_000, maxBatch));
+        c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+                (int) Math.max(300_000, drainTimeout.plusSeconds(60).toMillis()));
         this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /** Reads the configuration topics to their end, then starts consuming commands. */
     public Sender start() {
-        configurations.start();
-        endpoints.start();
-        health.start();
+        List<CompactedTopicView<?>> views = List.of(configurations, endpoints, health, devices);
+        views.forEach(CompactedTopicView::start);
         try {
-            for (CompactedTopicView<?> v : List.of(configurations, endpoints, health)) {
+            for (CompactedTopicView<?> v : views) {
                 if (!v.awaitCaughtUp(STARTUP_TIMEOUT)) {
                     throw new IllegalStateException("configuration topics not read within " + STARTUP_TIMEOUT);
                 }
@@ -118,24 +188,23 @@ public final class Sender implements AutoCloseable {
         running = true;
         loop = new Thread(this::run, "sender-" + instance);
         loop.start();
-        log.info("sender {} consuming {}", instance, topics.sendCommands().name());
+        log.info("sender {} consuming {} in group {}", instance, topics.sendCommands().name(), settings.groupId());
         return this;
     }
 
     private void run() {
         try {
-            consumer.subscribe(List.of(topics.sendCommands().name()));
+            consumer.subscribe(List.of(topics.sendCommands().name()), new Rebalance());
             while (running) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (!running) {
-                        return;
-                    }
-                    if (!process(r)) {
-                        return;
-                    }
-                    consumer.commitSync(Map.of(new TopicPartition(r.topic(), r.partition()),
-                            new OffsetAndMetadata(r.offset() + 1)));
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                    PartitionState partition = partitions.computeIfAbsent(tp, PartitionState::new);
+                    partition.read(r.offset());
+                    partition.backlog().add(job(r, partition));
                 }
+                dispatch();
+                flowControl();
+                commit(partitions.values());
             }
         } catch (WakeupException e) {
             if (running) {
@@ -144,71 +213,220 @@ public final class Sender implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("sender loop stopped: {}", e.toString(), e);
         } finally {
+            try {
+                giveUp(new HashSet<>(partitions.keySet()), true);
+            } catch (RuntimeException e) {
+                log.warn("could not commit finished work on shutdown: {}", e.toString());
+            }
             consumer.close(Duration.ofSeconds(5));
         }
     }
 
-    /** @return true when the command's outcome is acknowledged and its offset may be committed */
-    private boolean process(ConsumerRecord<byte[], byte[]> r) {
+    private Job job(ConsumerRecord<byte[], byte[]> r, PartitionState partition) {
+        // Records without a key have no order to keep.
+        String key = r.key() == null ? "offset:" + r.partition() + ":" + r.offset()
+                : new String(r.key(), StandardCharsets.UTF_8);
         Decoded<SendCommand> decoded = commandSerde.decode(r.value());
         if (decoded instanceof Decoded.Bad<SendCommand> bad) {
-            log.warn("dead-lettering unreadable send command at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
-                    bad.reason());
-            meters.counter("whatsapp.sender.dead.letters").increment();
-            return publish(new ProducerRecord<>(topics.sendDeadLetter().name(), null, r.key(), r.value(),
-                    DeadLetter.headers(r.headers(), STAGE, bad.reason(), r.topic(), r.partition(), r.offset(),
-                            clock.instant())));
+            return new Job(r, partition, key, UNREADABLE_LANE, null, bad.reason(), new Cancellation());
         }
         SendCommand command = ((Decoded.Ok<SendCommand>) decoded).value();
+        String lane = selector.lane(command, directory.configuration(command.tenantId()),
+                directory.endpointsOf(command.tenantId()), directory::device);
+        return new Job(r, partition, key, lane, command, null, new Cancellation());
+    }
+
+    /**
+     * Offers every partition's backlog in order. A record whose lane is full waits, and so does every later record
+     * with its key; records of other keys go ahead, so one full lane does not hold up other tenants.
+     */
+    private void dispatch() {
+        for (PartitionState partition : partitions.values()) {
+            Set<String> blocked = new HashSet<>();
+            for (Iterator<Job> it = partition.backlog().iterator(); it.hasNext(); ) {
+                Job job = it.next();
+                if (blocked.contains(job.key())) {
+                    continue;
+                }
+                if (dispatcher.offer(job)) {
+                    it.remove();
+                } else {
+                    blocked.add(job.key());
+                }
+            }
+        }
+    }
+
+    /** A partition whose backlog is full stops being fetched until half of it is dispatched. */
+    private void flowControl() {
+        for (PartitionState partition : partitions.values()) {
+            int waiting = partition.backlog().size();
+            if (!partition.paused() && waiting >= settings.partitionBacklog()) {
+                consumer.pause(List.of(partition.partition()));
+                partition.paused(true);
+            } else if (partition.paused() && waiting <= settings.partitionBacklog() / 2) {
+                consumer.resume(List.of(partition.partition()));
+                partition.paused(false);
+            }
+        }
+    }
+
+    private void commit(Collection<PartitionState> states) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        Map<PartitionState, Long> done = new HashMap<>();
+        for (PartitionState partition : states) {
+            OptionalLong offset = partition.toCommit();
+            if (offset.isPresent()) {
+                offsets.put(partition.partition(), new OffsetAndMetadata(offset.getAsLong()));
+                done.put(partition, offset.getAsLong());
+            }
+        }
+        if (offsets.isEmpty()) {
+            return;
+        }
+        consumer.commitSync(offsets);
+        done.forEach(PartitionState::committed);
+    }
+
+    /**
+     * Stops the work of partitions this instance is losing: queued commands are dropped (the next owner reads them
+     * again), running ones stop at their next step, provider calls in flight are waited for. Then what finished is
+     * committed, so the next owner starts right after it, and per-recipient order holds across the move.
+     */
+    private void giveUp(Set<TopicPartition> lost, boolean commit) {
+        if (lost.isEmpty()) {
+            return;
+        }
+        List<PartitionState> states = new ArrayList<>();
+        for (TopicPartition tp : lost) {
+            PartitionState state = partitions.remove(tp);
+            if (state != null) {
+                state.backlog().clear();
+                states.add(state);
+            }
+        }
+        dispatcher.cancel(job -> lost.contains(job.partition().partition()));
+        try {
+            if (!dispatcher.awaitIdle(job -> lost.contains(job.partition().partition()), drainTimeout)) {
+                log.warn("work of partitions {} did not stop within {}; it will not be committed", lost, drainTimeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (commit) {
+            try {
+                commit(states);
+            } catch (KafkaException e) {
+                log.warn("could not commit partitions {} before giving them up: {}", lost, e.toString());
+            }
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            giveUp(new HashSet<>(revoked), true);
+            assignment = Set.copyOf(partitions.keySet());
+            if (!revoked.isEmpty()) {
+                log.info("sender {} gave up partitions {}", instance, revoked);
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> lost) {
+            giveUp(new HashSet<>(lost), false);
+            assignment = Set.copyOf(partitions.keySet());
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+            for (TopicPartition tp : assigned) {
+                partitions.putIfAbsent(tp, new PartitionState(tp));
+            }
+            assignment = Set.copyOf(partitions.keySet());
+            if (!assigned.isEmpty()) {
+                log.info("sender {} took partitions {}", instance, assigned);
+            }
+        }
+    }
+
+    /** Runs in a lane: one command to one published result (or one dead letter). */
+    private void work(Job job) {
+        ConsumerRecord<byte[], byte[]> r = job.record();
+        if (job.command() == null) {
+            log.warn("dead-lettering unreadable send command at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
+                    job.unreadable());
+            metrics.unreadable();
+            if (publish(new ProducerRecord<>(topics.sendDeadLetter().name(), null, r.key(), r.value(),
+                    DeadLetter.headers(r.headers(), STAGE, job.unreadable(), r.topic(), r.partition(), r.offset(),
+                            clock.instant())), job.cancellation())) {
+                job.partition().finished(r.offset());
+            }
+            return;
+        }
+        SendCommand command = job.command();
         SendResult result;
         try {
-            result = handler.handle(command);
+            result = handler.handle(command, job.cancellation()).orElse(null);
         } catch (RuntimeException e) {
             log.error("send of {} failed unexpectedly: {}", command.messageId(), e.toString(), e);
             result = new SendResult(command.messageId(), command.tenantId(), command.idempotencyKey(), command.to(),
                     SendResult.Outcome.FAILED, null, null, null, "internal_error", "unexpected error in the sender",
                     0, clock.instant());
         }
+        if (result == null) {
+            return; // cancelled: the partition's next owner handles the command
+        }
         log.info("message {} of tenant {}: {}{}{}", result.messageId(), result.tenantId(), result.outcome().wireName(),
                 result.endpointId() == null ? "" : " via " + result.endpointId(),
                 result.errorCode() == null ? "" : " (" + result.errorCode() + ")");
-        meters.counter("whatsapp.sender.results", "outcome", result.outcome().wireName(),
-                "provider", result.provider() == null ? "none" : result.provider().wireName()).increment();
+        metrics.result(result);
         Topic<String, SendResult> out = topics.sendResults();
-        return publish(new ProducerRecord<>(out.name(),
+        if (publish(new ProducerRecord<>(out.name(),
                 out.keySerde().serializer().serialize(out.name(), command.partitionKey()),
-                out.valueSerde().serializer().serialize(out.name(), result)));
+                out.valueSerde().serializer().serialize(out.name(), result)), job.cancellation())) {
+            job.partition().finished(r.offset());
+        }
     }
 
-    /** Waits for the broker's acknowledgement, retrying with backoff while the service runs. */
-    private boolean publish(ProducerRecord<byte[], byte[]> record) {
+    /** Waits for the broker's acknowledgement, retrying with backoff until it comes or the job is cancelled. */
+    private boolean publish(ProducerRecord<byte[], byte[]> record, Cancellation cancellation) {
         Duration backoff = Duration.ofMillis(200);
-        while (running) {
+        while (true) {
             try {
                 producer.send(record).get();
                 return true;
-            } catch (ExecutionException e) {
+            } catch (ExecutionException | KafkaException e) {
+                Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
                 log.warn("publishing to {} failed, retrying in {} ms: {}", record.topic(), backoff.toMillis(),
-                        e.getCause() == null ? e.toString() : e.getCause().toString());
+                        cause.toString());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
             }
-            try {
-                Thread.sleep(backoff.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!cancellation.sleep(Sleeper.SYSTEM, backoff)) {
                 return false;
             }
             backoff = backoff.multipliedBy(2).compareTo(MAX_PUBLISH_BACKOFF) > 0 ? MAX_PUBLISH_BACKOFF
                     : backoff.multipliedBy(2);
         }
-        return false;
     }
 
     /** What the sender currently knows; lets tests wait for the views instead of sleeping. */
     EndpointDirectory directory() {
         return directory;
+    }
+
+    Set<TopicPartition> assignment() {
+        return assignment;
+    }
+
+    EndpointGuards guards() {
+        return guards;
+    }
+
+    SenderMetrics metrics() {
+        return metrics;
     }
 
     @SuppressWarnings("unchecked")
@@ -220,16 +438,15 @@ public final class Sender implements AutoCloseable {
         return "whatsapp-sender-" + purpose + "-" + instance;
     }
 
-    /** Lets the command in flight finish (at most its provider timeout), then stops. */
+    /** Stops taking commands, lets provider calls in flight finish and commits what finished, then stops. */
     @Override
     public void close() {
         running = false;
         if (loop != null) {
             try {
-                loop.join(config.defaultTimeout().plusSeconds(10).toMillis());
+                loop.join(drainTimeout.plusSeconds(10).toMillis());
                 if (loop.isAlive()) {
                     consumer.wakeup();
-                    loop.interrupt();
                     loop.join(5_000);
                 }
             } catch (InterruptedException e) {
@@ -238,9 +455,16 @@ public final class Sender implements AutoCloseable {
         } else {
             consumer.close(Duration.ofSeconds(5));
         }
+        dispatcher.close();
         producer.close(Duration.ofSeconds(5));
         configurations.close();
         endpoints.close();
         health.close();
+        devices.close();
+        try {
+            ownedResources.close();
+        } catch (Exception e) {
+            log.warn("closing the sender's Redis client failed: {}", e.toString());
+        }
     }
 }

@@ -5,12 +5,20 @@ import com.booqing.whatsapp.common.config.Env;
 import com.booqing.whatsapp.common.config.GatewayConfig;
 import com.booqing.whatsapp.common.crypto.SecretBox;
 import com.booqing.whatsapp.common.kafka.Topics;
+import com.booqing.whatsapp.common.redis.RedisClients;
+import com.booqing.whatsapp.common.redis.RedisKeys;
+import com.booqing.whatsapp.sender.delivery.Sleeper;
+import com.booqing.whatsapp.sender.idempotency.RedisIdempotencyStore;
 import com.booqing.whatsapp.sender.provider.CloudApiAdapter;
+import com.booqing.whatsapp.sender.provider.EvolutionAdapter;
+import com.booqing.whatsapp.sender.provider.WahaAdapter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.JedisPooled;
 
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -25,9 +33,11 @@ public final class SenderMain {
     public static void main(String[] args) {
         Env env = Env.system();
         GatewayConfig config;
+        SenderSettings settings;
         SecretBox secrets;
         try {
             config = GatewayConfig.from(env);
+            settings = SenderSettings.from(env, config);
             secrets = SecretBox.fromEnv(env);
         } catch (ConfigException e) {
             log.error("cannot start: {}", e.getMessage());
@@ -38,9 +48,16 @@ public final class SenderMain {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Duration connectTimeout = config.defaultTimeout().compareTo(Duration.ofSeconds(10)) < 0
                 ? config.defaultTimeout() : Duration.ofSeconds(10);
-        Sender sender = new Sender(config, topics, secrets,
-                List.of(new CloudApiAdapter(CloudApiAdapter.httpClient(connectTimeout))), Clock.systemUTC(), meters);
-        Runtime.getRuntime().addShutdownHook(new Thread(sender::close, "sender-shutdown"));
+        HttpClient http = CloudApiAdapter.httpClient(connectTimeout);
+        JedisPooled redis = RedisClients.pooled(config.redisUrl(), 32);
+        Sender sender = new Sender(config, settings, topics, secrets,
+                List.of(new CloudApiAdapter(http), new WahaAdapter(http), new EvolutionAdapter(http)),
+                new RedisIdempotencyStore(redis, new RedisKeys(config.redisNamespace())), Clock.systemUTC(),
+                Sleeper.SYSTEM, meters);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sender.close();
+            redis.close();
+        }, "sender-shutdown"));
         sender.start();
     }
 }

@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.sender.endpoint;
 
+import com.booqing.whatsapp.common.device.Device;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.endpoint.HealthState;
 import com.booqing.whatsapp.common.tenant.TenantConfiguration;
@@ -16,4 +17,7 @@ public interface EndpointDirectory {
 
     /** UNKNOWN when the health monitor has said nothing about the endpoint, or nothing recent. */
     HealthState health(String endpointId);
+
+    /** A device of any tenant; callers check the tenant. */
+    Optional<Device> device(String deviceId);
 }

@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.sender.endpoint;
 
+import com.booqing.whatsapp.common.device.Device;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.endpoint.EndpointHealth;
 import com.booqing.whatsapp.common.endpoint.HealthState;
@@ -13,7 +14,7 @@ import java.util.Collection;
 import java.util.Optional;
 
 /**
- * The directory over the compacted configuration, endpoint and health topics. A health record not renewed for
+ * The directory over the compacted configuration, endpoint, device and health topics. A health record not renewed for
  * {@value #STALE_AFTER_INTERVALS} of its tenant's health-check intervals counts as UNKNOWN: a monitor that stopped
  * must not keep an endpoint marked unhealthy (or healthy) forever. A live monitor renews its verdicts with
  * heartbeats every few intervals (5 by default), well within that.
@@ -22,16 +23,19 @@ public final class ViewDirectory implements EndpointDirectory {
     private final CompactedTopicView<TenantConfiguration> configurations;
     private final CompactedTopicView<Endpoint> endpoints;
     private final CompactedTopicView<EndpointHealth> health;
+    private final CompactedTopicView<Device> devices;
     public static final int STALE_AFTER_INTERVALS = 15;
 
     private final Duration defaultInterval;
     private final Clock clock;
 
     public ViewDirectory(CompactedTopicView<TenantConfiguration> configurations, CompactedTopicView<Endpoint> endpoints,
-                         CompactedTopicView<EndpointHealth> health, Duration defaultInterval, Clock clock) {
+                         CompactedTopicView<EndpointHealth> health, CompactedTopicView<Device> devices,
+                         Duration defaultInterval, Clock clock) {
         this.configurations = configurations;
         this.endpoints = endpoints;
         this.health = health;
+        this.devices = devices;
         this.defaultInterval = defaultInterval;
         this.clock = clock;
     }
@@ -44,6 +48,11 @@ public final class ViewDirectory implements EndpointDirectory {
     @Override
     public Collection<Endpoint> endpointsOf(String tenantId) {
         return endpoints.values().stream().filter(e -> e.tenantId().equals(tenantId)).toList();
+    }
+
+    @Override
+    public Optional<Device> device(String deviceId) {
+        return devices.get(deviceId);
     }
 
     @Override

@@ -7,43 +7,30 @@ import com.booqing.whatsapp.common.message.SendCommand;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
 
 /**
  * Meta WhatsApp Cloud API: {@code POST {apiUrl}/{apiVersion}/{phoneNumberId}/messages} with the access token as
  * a Bearer token (reference §1.3). Redirects are not followed: a token must never be replayed to another host.
  */
 public final class CloudApiAdapter implements ProviderAdapter {
-    static final int MAX_RESPONSE_BYTES = 64 * 1024;
-    private static final Pattern PATH_SEGMENT = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
-    /** Beyond the request timeout, how long a body that trickles in may still take. */
-    private static final Duration BODY_GRACE = Duration.ofSeconds(2);
+    static final int MAX_RESPONSE_BYTES = ProviderHttp.MAX_RESPONSE_BYTES;
 
-    private final HttpClient http;
+    private final ProviderHttp http;
     private final ObjectMapper mapper = Json.lenient();
     private final CloudApiMessages messages = new CloudApiMessages(mapper);
     private final GraphErrors errors = new GraphErrors(mapper);
 
     public CloudApiAdapter(HttpClient http) {
-        this.http = http;
+        this.http = new ProviderHttp(http);
     }
 
-    /** The client the sender uses: no redirects, a bounded connect time. */
+    /** The client the adapters use: no redirects, a bounded connect time. */
     public static HttpClient httpClient(Duration connectTimeout) {
         return HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -62,20 +49,29 @@ public final class CloudApiAdapter implements ProviderAdapter {
     }
 
     @Override
+    public String unsupportedReason(String kind) {
+        return "it is a kind WhatsApp users send, not businesses";
+    }
+
+    @Override
     public SendOutcome send(Endpoint endpoint, String secretApiKey, SendCommand command, Duration timeout) {
+        if (secretApiKey == null) {
+            return SendOutcome.Failed.endpointRejected(ProviderCodes.SECRET_UNAVAILABLE,
+                    "the Cloud API needs an access token and the endpoint has none");
+        }
         URI uri;
         try {
             uri = messagesUri(endpoint);
         } catch (IllegalArgumentException e) {
-            return SendOutcome.Failed.permanent("endpoint_misconfigured", e.getMessage());
+            return SendOutcome.Failed.endpointRejected(ProviderCodes.ENDPOINT_MISCONFIGURED, e.getMessage());
         }
         byte[] body;
         try {
             body = mapper.writeValueAsBytes(messages.body(command));
         } catch (InvalidContentException e) {
-            return SendOutcome.Failed.permanent("invalid_content", e.getMessage());
+            return SendOutcome.Failed.permanent(ProviderCodes.INVALID_CONTENT, e.getMessage());
         } catch (IOException e) {
-            return SendOutcome.Failed.permanent("invalid_content", "message cannot be encoded");
+            return SendOutcome.Failed.permanent(ProviderCodes.INVALID_CONTENT, "message cannot be encoded");
         }
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
@@ -84,30 +80,17 @@ public final class CloudApiAdapter implements ProviderAdapter {
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
-        CompletableFuture<HttpResponse<byte[]>> call = http.sendAsync(request, LimitedBody.handler(MAX_RESPONSE_BYTES));
-        try {
-            HttpResponse<byte[]> response = call.get(timeout.plus(BODY_GRACE).toMillis(), TimeUnit.MILLISECONDS);
-            return interpret(response);
-        } catch (ExecutionException e) {
-            return networkFailure(e.getCause() == null ? e : e.getCause(), timeout);
-        } catch (TimeoutException e) {
-            call.cancel(true);
-            return new SendOutcome.Ambiguous("no complete answer within " + timeout.toMillis() + " ms");
-        } catch (InterruptedException e) {
-            call.cancel(true);
-            Thread.currentThread().interrupt();
-            return new SendOutcome.Ambiguous("interrupted while waiting for the provider");
+        ProviderHttp.Exchange exchange = http.exchange(request, timeout);
+        if (exchange instanceof ProviderHttp.NoAnswer none) {
+            return none.outcome();
         }
-    }
-
-    private SendOutcome interpret(HttpResponse<byte[]> response) {
-        int status = response.statusCode();
-        if (status >= 200 && status < 300) {
-            String id = messageId(response.body());
+        ProviderHttp.Answer answer = (ProviderHttp.Answer) exchange;
+        if (answer.status() >= 200 && answer.status() < 300) {
+            String id = messageId(answer.body());
             return id != null ? new SendOutcome.Sent(id)
-                    : new SendOutcome.Ambiguous("HTTP " + status + " without a message id");
+                    : new SendOutcome.Ambiguous("HTTP " + answer.status() + " without a message id");
         }
-        return errors.classify(status, response.body(), response.headers().firstValue("Retry-After"));
+        return errors.classify(answer.status(), answer.body(), answer.retryAfter());
     }
 
     private String messageId(byte[] body) {
@@ -119,36 +102,8 @@ public final class CloudApiAdapter implements ProviderAdapter {
         }
     }
 
-    /** Connect failures happen before a byte of the request left; anything later leaves the outcome open. */
-    private static SendOutcome networkFailure(Throwable t, Duration timeout) {
-        if (t instanceof HttpConnectTimeoutException) {
-            return SendOutcome.Failed.retryable("connect_timeout", "could not connect to the endpoint in time", true, null);
-        }
-        if (t instanceof HttpTimeoutException) {
-            return new SendOutcome.Ambiguous("no answer within " + timeout.toMillis() + " ms after the request was sent");
-        }
-        if (t instanceof ConnectException) {
-            return SendOutcome.Failed.retryable("connection_refused", "could not connect to the endpoint", true, null);
-        }
-        if (t instanceof SSLHandshakeException) {
-            return SendOutcome.Failed.retryable("tls_handshake_failed", "TLS handshake with the endpoint failed", true, null);
-        }
-        return new SendOutcome.Ambiguous("connection failed during the request (" + t.getClass().getSimpleName() + ")");
-    }
-
     static URI messagesUri(Endpoint endpoint) {
-        String base = endpoint.apiUrl().replaceAll("/+$", "");
-        if (!base.startsWith("https://") && !base.startsWith("http://")) {
-            throw new IllegalArgumentException("endpoint API URL must be http(s)");
-        }
-        return URI.create(base + "/" + segment(endpoint.apiVersion(), "apiVersion") + "/"
-                + segment(endpoint.phoneNumberId(), "phoneNumberId") + "/messages");
-    }
-
-    static String segment(String value, String field) {
-        if (value == null || !PATH_SEGMENT.matcher(value).matches()) {
-            throw new IllegalArgumentException("endpoint " + field + " is missing or not a plain path segment");
-        }
-        return value;
+        return ProviderHttp.uri(endpoint, "/" + ProviderHttp.segment(endpoint.apiVersion(), "apiVersion") + "/"
+                + ProviderHttp.segment(endpoint.phoneNumberId(), "phoneNumberId") + "/messages");
     }
 }

@@ -11,14 +11,15 @@ import java.util.Set;
 /**
  * Turns a Graph API error answer into a {@link SendOutcome.Failed}. Meta asks callers to branch on the numeric
  * {@code error.code}, not on titles (reference §1.3); the HTTP status decides only when there is no code.
- * Any answer the provider gave means it processed and refused the request, so 4xx answers are certainly
- * not sent; a 5xx may have failed after the message was accepted, so it is not.
+ * Any 4xx answer means Graph processed and refused the request, so it is certainly not sent. A 503 is the
+ * service refusing work (certainly not sent); other 5xx may have failed after the message was accepted.
  */
 final class GraphErrors {
     static final Set<Integer> AUTH = Set.of(190, 0, 3, 10);
-    static final Set<Integer> RATE_LIMITED = Set.of(4, 80007, 130429, 131048, 131056);
+    /** App, account and number throughput limits (4, 80007, 130429) and the spam limit (131048). */
+    static final Set<Integer> ENDPOINT_RATE_LIMITED = Set.of(4, 80007, 130429, 131048);
+    static final int PAIR_RATE_LIMITED = 131056;
     static final Set<Integer> TRANSIENT = Set.of(1, 2, 131000, 131016);
-    private static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
     private static final int MAX_REASON = 200;
 
     private final ObjectMapper mapper;
@@ -31,16 +32,23 @@ final class GraphErrors {
         GraphError e = parse(body);
         String code = e.code != null ? Integer.toString(e.code) : "http_" + status;
         String reason = reason(status, e);
-        Duration retryAfter = retryAfter(retryAfterHeader);
+        Duration retryAfter = RetryAfter.parse(retryAfterHeader);
         if (status >= 300 && status < 400) {
-            return SendOutcome.Failed.permanent("unexpected_redirect",
+            return SendOutcome.Failed.endpointRejected("unexpected_redirect",
                     "the endpoint answered with a redirect (HTTP " + status + "); check its API URL");
         }
         if (status == 401 || isAuth(e.code)) {
-            return SendOutcome.Failed.permanent(code, "access token rejected: " + reason);
+            return SendOutcome.Failed.endpointRejected(code, "access token rejected: " + reason);
         }
-        if (status == 429 || (e.code != null && RATE_LIMITED.contains(e.code))) {
-            return SendOutcome.Failed.retryable(code, "rate limited: " + reason, true, retryAfter);
+        if (e.code != null && e.code == PAIR_RATE_LIMITED) {
+            return SendOutcome.Failed.recipientRateLimited(code, "too many messages to this recipient: " + reason,
+                    retryAfter);
+        }
+        if (status == 429 || (e.code != null && ENDPOINT_RATE_LIMITED.contains(e.code))) {
+            return SendOutcome.Failed.rateLimited(code, "rate limited: " + reason, retryAfter);
+        }
+        if (status == 503) {
+            return SendOutcome.Failed.retryable(code, reason, true, retryAfter);
         }
         if (status >= 500) {
             return SendOutcome.Failed.retryable(code, reason, false, retryAfter);
@@ -61,8 +69,7 @@ final class GraphErrors {
         if (e.details != null && !e.details.isBlank()) {
             text = text + ": " + e.details;
         }
-        text = text.replaceAll("\\s+", " ").trim();
-        return text.length() > MAX_REASON ? text.substring(0, MAX_REASON) + "..." : text;
+        return ProviderHttp.brief(text, MAX_REASON);
     }
 
     private GraphError parse(byte[] body) {
@@ -82,23 +89,6 @@ final class GraphErrors {
             return new GraphError(code, message, details, transientFlag);
         } catch (IOException | RuntimeException e) {
             return new GraphError(null, null, null, null);
-        }
-    }
-
-    /** Retry-After in seconds, the form Graph uses; an HTTP date or nonsense is ignored. */
-    static Duration retryAfter(Optional<String> header) {
-        if (header.isEmpty()) {
-            return null;
-        }
-        try {
-            long seconds = Long.parseLong(header.get().trim());
-            if (seconds < 0) {
-                return null;
-            }
-            Duration d = Duration.ofSeconds(seconds);
-            return d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
-        } catch (NumberFormatException e) {
-            return null;
         }
     }
 

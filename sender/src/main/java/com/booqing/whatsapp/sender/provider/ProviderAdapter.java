@@ -19,8 +19,14 @@ public interface ProviderAdapter {
     /** The {@link com.booqing.whatsapp.common.message.MessageContent#kind() content kinds} it can send. */
     Set<String> capabilities();
 
+    /** Why a kind outside {@link #capabilities()} cannot be sent; shown in the failed result. */
+    default String unsupportedReason(String kind) {
+        return "the provider has no documented way to send it";
+    }
+
     /**
-     * @param secretApiKey the endpoint's opened API key; the adapter never logs it or puts it in an outcome
+     * @param secretApiKey the endpoint's opened API key, or null when the endpoint has none; the adapter never
+     *                     logs it or puts it in an outcome
      * @param command      with {@code to} already normalised to E.164
      */
     SendOutcome send(Endpoint endpoint, String secretApiKey, SendCommand command, Duration timeout);

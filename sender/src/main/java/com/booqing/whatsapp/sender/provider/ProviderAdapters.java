@@ -5,6 +5,7 @@ import com.booqing.whatsapp.common.endpoint.ProviderType;
 import com.booqing.whatsapp.common.message.SendCommand;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -29,17 +30,25 @@ public final class ProviderAdapters {
         return Optional.ofNullable(byProvider.get(provider));
     }
 
-    /** Refusals that need no provider call: an unknown provider, or content the provider cannot carry. */
+    public Collection<ProviderAdapter> all() {
+        return byProvider.values();
+    }
+
+    /**
+     * Refusals that need no provider call: an unknown provider, or content the provider cannot carry. Both are
+     * about the endpoint, not the message, so another endpoint of the tenant may still take it.
+     */
     public Optional<SendOutcome.Failed> refusal(Endpoint endpoint, SendCommand command) {
         ProviderAdapter adapter = byProvider.get(endpoint.provider());
         if (adapter == null) {
-            return Optional.of(SendOutcome.Failed.permanent(NOT_SUPPORTED,
+            return Optional.of(SendOutcome.Failed.endpointRejected(NOT_SUPPORTED,
                     "provider not supported yet: " + endpoint.provider().wireName()));
         }
         String kind = command.message().kind();
         if (!adapter.capabilities().contains(kind)) {
-            return Optional.of(SendOutcome.Failed.permanent(UNSUPPORTED_CONTENT,
-                    endpoint.provider().wireName() + " cannot send '" + kind + "' messages"));
+            return Optional.of(SendOutcome.Failed.endpointRejected(UNSUPPORTED_CONTENT,
+                    endpoint.provider().wireName() + " cannot send '" + kind + "' messages: "
+                            + adapter.unsupportedReason(kind)));
         }
         return Optional.empty();
     }

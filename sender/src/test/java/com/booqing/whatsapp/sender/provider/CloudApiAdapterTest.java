@@ -275,11 +275,30 @@ class CloudApiAdapterTest {
 
         @Test
         void serverErrorsAreRetryableButMayHaveSent() {
-            SendOutcome.Failed f = failedWith(503, "<html>busy</html>", Map.of());
+            SendOutcome.Failed f = failedWith(500, "<html>oops</html>", Map.of());
 
-            assertThat(f.code()).isEqualTo("http_503");
+            assertThat(f.code()).isEqualTo("http_500");
             assertThat(f.retryable()).isTrue();
             assertThat(f.certainlyNotSent()).isFalse();
+            assertThat(f.allowsFailover()).isFalse();
+        }
+
+        @Test
+        void serviceUnavailableRefusedTheWorkSoAnotherEndpointMayTakeIt() {
+            SendOutcome.Failed f = failedWith(503, graphError(131016, "Service unavailable"), Map.of());
+
+            assertThat(f.code()).isEqualTo("131016");
+            assertThat(f.retryable()).isTrue();
+            assertThat(f.allowsFailover()).isTrue();
+        }
+
+        @Test
+        void pairRateLimitIsTheRecipientsNotTheEndpoints() {
+            SendOutcome.Failed f = failedWith(400, graphError(131056, "Pair rate limit hit"), Map.of());
+
+            assertThat(f.cause()).isEqualTo(SendOutcome.Cause.RECIPIENT_RATE);
+            assertThat(f.retryable()).isTrue();
+            assertThat(f.allowsFailover()).isFalse();
         }
 
         @Test

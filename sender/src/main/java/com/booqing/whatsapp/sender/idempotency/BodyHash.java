@@ -1,0 +1,41 @@
+package com.booqing.whatsapp.sender.idempotency;
+
+import com.booqing.whatsapp.common.message.MessageContent;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The hash that tells "the same command again" from "the same key for another command": SHA-256 over a canonical
+ * JSON of what the command asks for (tenant, recipient in E.164, device, endpoint, content). Ids and times the
+ * caller may regenerate on a retry (message id, requestedAt, notAfter) are left out.
+ */
+public final class BodyHash {
+    private static final ObjectMapper CANONICAL = JsonMapper.builder()
+            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .build();
+
+    private BodyHash() {
+    }
+
+    public static String of(String tenantId, String e164, String deviceId, String endpointId, MessageContent message) {
+        try {
+            byte[] canonical = CANONICAL.writeValueAsBytes(new Body(tenantId, e164, deviceId, endpointId, message));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("command body cannot be hashed", e);
+        }
+    }
+
+    private record Body(String tenantId, String to, String deviceId, String endpointId, MessageContent message) {
+    }
+}

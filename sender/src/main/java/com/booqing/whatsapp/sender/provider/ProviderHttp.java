@@ -1,0 +1,125 @@
+package com.booqing.whatsapp.sender.provider;
+
+import com.booqing.whatsapp.common.endpoint.Endpoint;
+
+import javax.net.ssl.SSLHandshakeException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+
+/**
+ * The HTTP exchange every adapter makes: one request, a bounded answer, and the line between "certainly not sent"
+ * (nothing reached the provider) and "ambiguous" (the request left, no answer came back).
+ */
+final class ProviderHttp {
+    static final int MAX_RESPONSE_BYTES = 64 * 1024;
+    /** Beyond the request timeout, how long a body that trickles in may still take. */
+    static final Duration BODY_GRACE = Duration.ofSeconds(2);
+    private static final Pattern PATH_SEGMENT = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
+
+    /** How an exchange ended: an answer of any status, or a network outcome that needs no answer to judge. */
+    sealed interface Exchange {
+    }
+
+    record Answer(int status, byte[] body, Optional<String> retryAfter) implements Exchange {
+    }
+
+    record NoAnswer(SendOutcome outcome) implements Exchange {
+    }
+
+    private final HttpClient http;
+
+    ProviderHttp(HttpClient http) {
+        this.http = http;
+    }
+
+    Exchange exchange(HttpRequest request, Duration timeout) {
+        CompletableFuture<HttpResponse<byte[]>> call = http.sendAsync(request, LimitedBody.handler(MAX_RESPONSE_BYTES));
+        try {
+            HttpResponse<byte[]> response = call.get(timeout.plus(BODY_GRACE).toMillis(), TimeUnit.MILLISECONDS);
+            return new Answer(response.statusCode(), response.body(), response.headers().firstValue("Retry-After"));
+        } catch (ExecutionException e) {
+            return new NoAnswer(networkFailure(e.getCause() == null ? e : e.getCause(), timeout));
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            return new NoAnswer(new SendOutcome.Ambiguous("no complete answer within " + timeout.toMillis() + " ms"));
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            return new NoAnswer(new SendOutcome.Ambiguous("interrupted while waiting for the provider"));
+        }
+    }
+
+    /** Connect failures happen before a byte of the request left; anything later leaves the outcome open. */
+    static SendOutcome networkFailure(Throwable t, Duration timeout) {
+        if (t instanceof HttpConnectTimeoutException) {
+            return SendOutcome.Failed.retryable("connect_timeout", "could not connect to the endpoint in time", true,
+                    null);
+        }
+        if (t instanceof HttpTimeoutException) {
+            return new SendOutcome.Ambiguous("no answer within " + timeout.toMillis()
+                    + " ms after the request was sent");
+        }
+        if (causedBy(t, UnresolvedAddressException.class) || causedBy(t, UnknownHostException.class)) {
+            return SendOutcome.Failed.retryable("dns_failure", "the endpoint's host name does not resolve", true,
+                    null);
+        }
+        if (t instanceof ConnectException) {
+            return SendOutcome.Failed.retryable("connection_refused", "could not connect to the endpoint", true, null);
+        }
+        if (t instanceof SSLHandshakeException) {
+            return SendOutcome.Failed.retryable("tls_handshake_failed", "TLS handshake with the endpoint failed", true,
+                    null);
+        }
+        return new SendOutcome.Ambiguous("connection failed during the request (" + t.getClass().getSimpleName() + ")");
+    }
+
+    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The endpoint's base URL without trailing slashes; only http(s). */
+    static String base(Endpoint endpoint) {
+        String base = endpoint.apiUrl().replaceAll("/+$", "");
+        if (!base.startsWith("https://") && !base.startsWith("http://")) {
+            throw new IllegalArgumentException("endpoint API URL must be http(s)");
+        }
+        return base;
+    }
+
+    static URI uri(Endpoint endpoint, String path) {
+        return URI.create(base(endpoint) + path);
+    }
+
+    /** A value that goes into a URL path must be one plain segment: no '/', '..', '?' or encoding tricks. */
+    static String segment(String value, String field) {
+        if (value == null || !PATH_SEGMENT.matcher(value).matches() || value.contains("..")) {
+            throw new IllegalArgumentException("endpoint " + field + " is missing or not a plain path segment");
+        }
+        return value;
+    }
+
+    /** Shortens a provider's message for a result reason: one line, at most {@code max} characters. */
+    static String brief(String text, int max) {
+        String oneLine = text.replaceAll("\\s+", " ").trim();
+        return oneLine.length() > max ? oneLine.substring(0, max) + "..." : oneLine;
+    }
+}

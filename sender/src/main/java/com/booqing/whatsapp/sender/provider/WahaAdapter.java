@@ -1,0 +1,109 @@
+package com.booqing.whatsapp.sender.provider;
+
+import com.booqing.whatsapp.common.endpoint.Endpoint;
+import com.booqing.whatsapp.common.endpoint.ProviderType;
+import com.booqing.whatsapp.common.json.Json;
+import com.booqing.whatsapp.common.message.SendCommand;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * WAHA (devlikeapro/waha): {@code POST {apiUrl}/api/send...} with the session in the body and {@code X-Api-Key}
+ * when the endpoint has a key (reference §2.3). The session is {@link Endpoint#sessionName()}, "default" when
+ * unset, the only session WAHA Core runs.
+ */
+public final class WahaAdapter implements ProviderAdapter {
+    private static final Pattern SESSION = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    private final ProviderHttp http;
+    private final ObjectMapper mapper = Json.lenient();
+    private final WahaMessages messages = new WahaMessages(mapper);
+    private final WahaErrors errors = new WahaErrors(mapper);
+
+    public WahaAdapter(HttpClient http) {
+        this.http = new ProviderHttp(http);
+    }
+
+    @Override
+    public ProviderType provider() {
+        return ProviderType.WAHA;
+    }
+
+    @Override
+    public Set<String> capabilities() {
+        return WahaMessages.KINDS;
+    }
+
+    @Override
+    public String unsupportedReason(String kind) {
+        return WahaMessages.UNSUPPORTED.getOrDefault(kind, "it is a kind WhatsApp users send, not businesses");
+    }
+
+    @Override
+    public SendOutcome send(Endpoint endpoint, String secretApiKey, SendCommand command, Duration timeout) {
+        String session = endpoint.sessionName() == null || endpoint.sessionName().isBlank()
+                ? WahaMessages.DEFAULT_SESSION : endpoint.sessionName();
+        if (!SESSION.matcher(session).matches()) {
+            return SendOutcome.Failed.endpointRejected(ProviderCodes.ENDPOINT_MISCONFIGURED,
+                    "endpoint sessionName must be 1-64 letters, digits, '_' or '-'");
+        }
+        WahaMessages.Request call;
+        byte[] body;
+        try {
+            call = messages.request(command, session);
+            body = mapper.writeValueAsBytes(call.body());
+        } catch (InvalidContentException e) {
+            return SendOutcome.Failed.permanent(ProviderCodes.INVALID_CONTENT, e.getMessage());
+        } catch (IOException e) {
+            return SendOutcome.Failed.permanent(ProviderCodes.INVALID_CONTENT, "message cannot be encoded");
+        }
+        URI uri;
+        try {
+            uri = ProviderHttp.uri(endpoint, call.path());
+        } catch (IllegalArgumentException e) {
+            return SendOutcome.Failed.endpointRejected(ProviderCodes.ENDPOINT_MISCONFIGURED, e.getMessage());
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .method(call.method(), HttpRequest.BodyPublishers.ofByteArray(body));
+        if (secretApiKey != null) {
+            request.header("X-Api-Key", secretApiKey);
+        }
+        ProviderHttp.Exchange exchange = http.exchange(request.build(), timeout);
+        if (exchange instanceof ProviderHttp.NoAnswer none) {
+            return none.outcome();
+        }
+        ProviderHttp.Answer answer = (ProviderHttp.Answer) exchange;
+        if (answer.status() >= 200 && answer.status() < 300) {
+            return new SendOutcome.Sent(messageId(answer.body()));
+        }
+        return errors.classify(answer.status(), answer.body(), answer.retryAfter());
+    }
+
+    /**
+     * The WAMessage's {@code id}: a serialized string ("true_31612345678@c.us_3EB0..."), or with some engines an
+     * object carrying {@code _serialized}. A reaction's answer has none; WAHA accepted it all the same.
+     */
+    private String messageId(byte[] body) {
+        try {
+            JsonNode id = mapper.readTree(body).path("id");
+            if (id.isTextual() && !id.asText().isBlank()) {
+                return id.asText();
+            }
+            JsonNode serialized = id.path("_serialized");
+            return serialized.isTextual() && !serialized.asText().isBlank() ? serialized.asText() : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}
