@@ -102,6 +102,21 @@ public record RedisKeys(String namespace) {
         return namespace + ":offsets:" + projection + ":" + topic + ":" + partition;
     }
 
+    /** The sender's idempotency record of one send command (body hash, lease, first result). */
+    public String idempotency(String tenantId, String idempotencyKey) {
+        return namespace + ":idem:" + tenantId + ":" + idempotencyKey;
+    }
+
+    /** The outcome of one management command, for clients that got 202 and follow up. */
+    public String command(String commandId) {
+        return namespace + ":command:" + commandId;
+    }
+
+    /** A tenant's WhatsApp LID -> phone link, learnt from payloads that carry both. */
+    public String lidMap(String tenantId, String lid) {
+        return namespace + ":lidmap:" + tenantId + ":" + lid;
+    }
+
     /** Pattern matching every key of this namespace (for tests that clean up after themselves). */
     public String everything() {
         return namespace + ":*";

@@ -19,7 +19,7 @@ public final class CommandKeys {
     }
 
     public static String command(RedisKeys keys, String commandId) {
-        return keys.namespace() + ":command:" + commandId;
+        return keys.command(commandId);
     }
 
     static boolean isCommandId(String id) {

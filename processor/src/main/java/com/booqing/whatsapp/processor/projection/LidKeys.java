@@ -13,6 +13,6 @@ final class LidKeys {
     }
 
     static String lidRef(RedisKeys keys, String tenantId, String lid) {
-        return keys.namespace() + ":lidmap:" + tenantId + ":" + lid;
+        return keys.lidMap(tenantId, lid);
     }
 }

@@ -36,7 +36,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     /** The key of one tenant's idempotency key. Not in common's RedisKeys yet: built from its namespace. */
     public static String key(RedisKeys keys, String tenantId, String idempotencyKey) {
-        return keys.namespace() + ":idem:" + tenantId + ":" + idempotencyKey;
+        return keys.idempotency(tenantId, idempotencyKey);
     }
 
     @Override
