@@ -2,41 +2,29 @@ package com.booqing.whatsapp.health;
 
 import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.endpoint.ProviderType;
+import com.booqing.whatsapp.health.provider.ProviderCallException;
+import com.booqing.whatsapp.health.provider.ProviderHttp;
+import com.booqing.whatsapp.health.provider.ProviderUrls;
+import com.fasterxml.jackson.databind.JsonNode;
 
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
 
 /**
- * Cloud API health: {@code GET {apiUrl}/{apiVersion}/{phoneNumberId}} with the access token (reference §1.4).
- * A 2xx answer means the Graph API is reachable and the token and number are good; anything else is a failure.
- * Redirects are not followed, so the token never travels to another host.
+ * Cloud API health: {@code GET {apiUrl}/{apiVersion}/{phoneNumberId}?fields=status,quality_rating,throughput}
+ * with the access token (reference §1.4). Healthy when the number's {@code status} is CONNECTED and its
+ * {@code quality_rating} is not RED (a field Graph leaves out counts as fine); anything else is a failure with the
+ * reason.
  */
 public final class CloudApiProbe implements EndpointProbe {
-    private static final Pattern PATH_SEGMENT = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
-    private static final Duration BODY_GRACE = Duration.ofSeconds(2);
+    static final String FIELDS = "status,quality_rating,throughput";
 
-    private final HttpClient http;
+    private final ProviderHttp http;
 
-    public CloudApiProbe(HttpClient http) {
+    public CloudApiProbe(ProviderHttp http) {
         this.http = http;
-    }
-
-    public static HttpClient httpClient(Duration connectTimeout) {
-        return HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(connectTimeout)
-                .build();
     }
 
     @Override
@@ -52,56 +40,34 @@ public final class CloudApiProbe implements EndpointProbe {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(new ProbeResult.Down(e.getMessage(), null));
         }
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(timeout)
-                .header("Authorization", "Bearer " + secretApiKey)
-                .header("Accept", "application/json")
-                .GET()
-                .build();
-        long started = System.nanoTime();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                .orTimeout(timeout.plus(BODY_GRACE).toMillis(), TimeUnit.MILLISECONDS)
-                .handle((response, error) -> {
-                    long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        return http.send("GET", uri, Map.of("Authorization", "Bearer " + secretApiKey), null, timeout)
+                .handle((answer, error) -> {
                     if (error != null) {
-                        return new ProbeResult.Down(describe(error, timeout), latency);
+                        return ProbeResult.Down.of((ProviderCallException) error);
                     }
-                    int status = response.statusCode();
-                    if (status >= 200 && status < 300) {
-                        return new ProbeResult.Up(latency);
+                    if (!answer.ok()) {
+                        return ProbeResult.Down.of(answer, "access token");
                     }
-                    return new ProbeResult.Down(status == 401 || status == 403
-                            ? "HTTP " + status + ": access token rejected" : "HTTP " + status, latency);
+                    return verdict(answer.body(), answer.latencyMs());
                 });
     }
 
-    private static String describe(Throwable error, Duration timeout) {
-        Throwable t = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (t instanceof HttpConnectTimeoutException) {
-            return "connect timed out";
+    static ProbeResult verdict(JsonNode body, long latency) {
+        String status = ProviderHttp.word(body.path("status").asText(""));
+        String quality = body.path("quality_rating").asText("");
+        if (!status.isEmpty() && !status.equals("CONNECTED")) {
+            return new ProbeResult.Down("phone number status " + status, latency, ProbeResult.Cause.NOT_WORKING,
+                    status);
         }
-        if (t instanceof HttpTimeoutException || t instanceof TimeoutException) {
-            return "no answer within " + timeout.toMillis() + " ms";
+        if ("RED".equals(quality)) {
+            return new ProbeResult.Down("quality rating RED", latency, ProbeResult.Cause.NOT_WORKING,
+                    status.isEmpty() ? null : status);
         }
-        if (t instanceof ConnectException) {
-            return "connection refused";
-        }
-        return "connection failed (" + t.getClass().getSimpleName() + ")";
+        return new ProbeResult.Up(latency, status.isEmpty() ? null : status);
     }
 
     static URI phoneNumberUri(Endpoint endpoint) {
-        String base = endpoint.apiUrl().replaceAll("/+$", "");
-        if (!base.startsWith("https://") && !base.startsWith("http://")) {
-            throw new IllegalArgumentException("endpoint API URL must be http(s)");
-        }
-        return URI.create(base + "/" + segment(endpoint.apiVersion(), "apiVersion") + "/"
-                + segment(endpoint.phoneNumberId(), "phoneNumberId"));
-    }
-
-    private static String segment(String value, String field) {
-        if (value == null || !PATH_SEGMENT.matcher(value).matches()) {
-            throw new IllegalArgumentException("endpoint " + field + " is missing or not a plain path segment");
-        }
-        return value;
+        return ProviderUrls.of(endpoint, "/" + ProviderUrls.segment(endpoint.apiVersion(), "apiVersion") + "/"
+                + ProviderUrls.segment(endpoint.phoneNumberId(), "phoneNumberId") + "?fields=" + FIELDS);
     }
 }

@@ -1,107 +1,202 @@
 package com.booqing.whatsapp.health;
 
 import com.booqing.whatsapp.common.config.GatewayConfig;
+import com.booqing.whatsapp.common.crypto.SecretBox;
+import com.booqing.whatsapp.common.device.Device;
+import com.booqing.whatsapp.common.device.DeviceCommand;
+import com.booqing.whatsapp.common.device.DeviceSession;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.endpoint.EndpointHealth;
 import com.booqing.whatsapp.common.endpoint.HealthState;
+import com.booqing.whatsapp.common.event.Envelope;
+import com.booqing.whatsapp.common.event.EventIds;
 import com.booqing.whatsapp.common.kafka.CompactedTopicView;
-import com.booqing.whatsapp.common.kafka.KafkaClients;
-import com.booqing.whatsapp.common.kafka.Topic;
 import com.booqing.whatsapp.common.kafka.Topics;
+import com.booqing.whatsapp.common.net.EndpointUrlGuard;
+import com.booqing.whatsapp.common.tenant.ConfigurationChanged;
 import com.booqing.whatsapp.common.tenant.TenantConfiguration;
+import com.booqing.whatsapp.health.device.DeviceEvents;
+import com.booqing.whatsapp.health.device.DeviceManager;
+import com.booqing.whatsapp.health.device.KeepAlive;
+import com.booqing.whatsapp.health.device.SessionApis;
+import com.booqing.whatsapp.health.device.SessionStore;
+import com.booqing.whatsapp.health.provider.EvolutionSessionApi;
+import com.booqing.whatsapp.health.provider.ProviderHttp;
+import com.booqing.whatsapp.health.provider.WahaSessionApi;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The health monitor service: probes every active endpoint once per its tenant's health-check interval and
- * publishes each endpoint's {@link EndpointHealth} (key: endpoint id) when its state changes, plus heartbeats.
- * All state lives on one scheduler thread; probes run asynchronously and report back to it. A probe may take up
- * to WHATSAPP_DEFAULT_TIMEOUT; the next one of the same endpoint waits for it, so probes never pile up.
+ * The health monitor service. It probes every active endpoint it owns once per its tenant's health-check interval
+ * and publishes each endpoint's {@link EndpointHealth} (key: endpoint id) when its state changes, plus heartbeats;
+ * it publishes a failover / failback event when the endpoint in effect primary for a tenant changes; it keeps
+ * devices connected ({@link KeepAlive}); and it runs the {@link DeviceManager}, which carries out device commands.
+ *
+ * <p>Ownership comes from Kafka group membership ({@link Ownership}): with several instances each endpoint, and
+ * each tenant's failover, is handled by exactly one. Monitoring state lives on one scheduler thread; probes run
+ * asynchronously and report back to it. A probe may take up to WHATSAPP_DEFAULT_TIMEOUT; the next one of the same
+ * endpoint waits for it, so probes never pile up.
  */
 public final class HealthMonitor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HealthMonitor.class);
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    static final String FAILOVER_SUBJECT = "failover";
 
     private final GatewayConfig config;
     private final HealthSettings settings;
-    private final Topics topics;
     private final Probes probes;
     private final Clock clock;
     private final MeterRegistry meters;
     private final String instance = UUID.randomUUID().toString().substring(0, 8);
     private final CompactedTopicView<Endpoint> endpoints;
     private final CompactedTopicView<TenantConfiguration> configurations;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final CompactedTopicView<EndpointHealth> healthView;
+    private final CompactedTopicView<Device> devices;
+    private final CompactedTopicView<DeviceCommand> lastCommands;
+    private final CompactedTopicView<DeviceSession> sessions;
+    private final KeyIndex<Endpoint> endpointsByTenant = new KeyIndex<>(Endpoint::tenantId);
+    private final KeyIndex<Device> devicesByEndpoint = new KeyIndex<>(Device::endpointId);
+    private final Ownership ownership;
+    private final Publisher publisher;
     private final ScheduledExecutorService scheduler;
+    private final ExecutorService deviceCalls;
+    private final DeviceManager deviceManager;
+    private final KeepAlive keepAlive;
     private final ProbeSchedule schedule = new ProbeSchedule();
     private final Map<String, HealthTracker> trackers = new HashMap<>();
+    /** The newest health record of every endpoint: from the topic and from this instance's own verdicts. */
+    private final Map<String, EndpointHealth> latestHealth = new HashMap<>();
+    private final FailoverWatch failover = new FailoverWatch();
+    private final Set<String> dirtyTenants = ConcurrentHashMap.newKeySet();
+    private long ownershipSeen = -1;
 
-    public HealthMonitor(GatewayConfig config, HealthSettings settings, Topics topics, Probes probes, Clock clock,
-                         MeterRegistry meters) {
+    public HealthMonitor(GatewayConfig config, HealthSettings settings, Topics topics, Probes probes,
+                         SessionApis sessionApis, SecretBox secrets, Clock clock, MeterRegistry meters) {
         this.config = config;
         this.settings = settings;
-        this.topics = topics;
         this.probes = probes;
         this.clock = clock;
         this.meters = meters;
         String bootstrap = config.kafkaBootstrapServers();
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("health-monitor-" + instance));
+        this.deviceCalls = Executors.newFixedThreadPool(4, daemon("device-calls-" + instance));
         this.endpoints = new CompactedTopicView<>(bootstrap, topics.endpoints(), clientId("endpoints"), (k, v) -> {
+            endpointsByTenant.update(k, v);
+            if (v != null) {
+                dirtyTenants.add(v.tenantId());
+            }
         });
-        this.configurations = new CompactedTopicView<>(bootstrap, topics.tenantConfig(), clientId("config"), (k, v) -> {
+        this.configurations = new CompactedTopicView<>(bootstrap, topics.tenantConfig(), clientId("config"),
+                (k, v) -> dirtyTenants.add(k));
+        this.healthView = new CompactedTopicView<>(bootstrap, topics.endpointHealth(), clientId("health"),
+                (k, v) -> onScheduler(() -> healthRecord(k, v)));
+        this.devices = new CompactedTopicView<>(bootstrap, topics.devices(), clientId("devices"), this::deviceRecord);
+        this.lastCommands = new CompactedTopicView<>(bootstrap, topics.deviceCommands(), clientId("commands"),
+                (k, v) -> {
+                });
+        this.sessions = new CompactedTopicView<>(bootstrap, topics.deviceSessions(), clientId("sessions"), (k, v) -> {
         });
-        this.producer = new KafkaProducer<>(KafkaClients.durableProducer(bootstrap, clientId("health"),
-                Duration.ofSeconds(10), Duration.ofSeconds(30)), new ByteArraySerializer(), new ByteArraySerializer());
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "health-monitor-" + instance);
-            t.setDaemon(true);
-            return t;
-        });
+        this.ownership = new Ownership(bootstrap, topics.endpoints().name(), settings.ownershipGroup(),
+                clientId("ownership"), settings.groupSessionTimeout());
+        this.publisher = new Publisher(bootstrap, topics, clientId("publisher"));
+        DeviceEvents deviceEvents = new DeviceEvents(publisher, clock);
+        SessionStore store = new SessionStore(secrets, publisher, sessions, clock);
+        this.deviceManager = new DeviceManager(bootstrap, topics.deviceCommands(), settings.deviceManager(), devices,
+                endpoints, sessionApis, deviceEvents, store, publisher, clock, clientId("devices-manager"));
+        this.keepAlive = new KeepAlive(
+                new KeepAlive.Settings(settings.reconnectIntervalOverride(), config.reconnectInterval(),
+                        config.maxReconnectAttempts()),
+                sessionApis, deviceEvents, devices::get, endpoints::get, configurations::get, lastCommands::get,
+                deviceManager::busy, deviceCalls, scheduler, clock);
+        meters.gauge("whatsapp.health.owned.partitions", ownership, o -> o.ownedPartitions().size());
+    }
+
+    /** The monitor with the standard probes and session APIs of every provider. */
+    public static HealthMonitor create(GatewayConfig config, HealthSettings settings, Topics topics, SecretBox secrets,
+                                       Clock clock, MeterRegistry meters) {
+        Duration connectTimeout = config.defaultTimeout().compareTo(Duration.ofSeconds(10)) < 0
+                ? config.defaultTimeout() : Duration.ofSeconds(10);
+        ProviderHttp http = new ProviderHttp(ProviderHttp.httpClient(connectTimeout), EndpointUrlGuard.from(config));
+        Probes probes = new Probes(List.of(new CloudApiProbe(http), new WahaProbe(http), new EvolutionProbe(http)),
+                secrets);
+        SessionApis sessionApis = new SessionApis(List.of(new WahaSessionApi(http), new EvolutionSessionApi(http)),
+                secrets, config.defaultTimeout());
+        return new HealthMonitor(config, settings, topics, probes, sessionApis, secrets, clock, meters);
     }
 
     public HealthMonitor start() {
-        endpoints.start();
-        configurations.start();
+        List<CompactedTopicView<?>> views = List.of(endpoints, configurations, healthView, devices, lastCommands,
+                sessions);
+        views.forEach(CompactedTopicView::start);
         try {
-            if (!endpoints.awaitCaughtUp(STARTUP_TIMEOUT) || !configurations.awaitCaughtUp(STARTUP_TIMEOUT)) {
-                throw new IllegalStateException("configuration topics not read within " + STARTUP_TIMEOUT);
+            for (CompactedTopicView<?> v : views) {
+                if (!v.awaitCaughtUp(STARTUP_TIMEOUT)) {
+                    throw new IllegalStateException("configuration topics not read within " + STARTUP_TIMEOUT);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading configuration topics", e);
         }
+        publisher.warmUp();
+        ownership.start();
+        deviceManager.start();
         long tick = settings.tick().toMillis();
         scheduler.scheduleWithFixedDelay(this::tick, 0, tick, TimeUnit.MILLISECONDS);
         log.info("health monitor {} started", instance);
         return this;
     }
 
+    /** The devices topic as this instance sees it (tests wait for it to catch up with what they wrote). */
+    Optional<Device> device(String deviceId) {
+        return devices.get(deviceId);
+    }
+
+    /** True when this instance checks the endpoint. */
+    boolean owns(String endpointId) {
+        return ownership.owns(endpointId);
+    }
+
     private void tick() {
         try {
             Instant now = clock.instant();
+            long changes = ownership.changes();
+            if (changes != ownershipSeen) {
+                // Tenants may have moved: take note of their failover state afresh rather than announce it again.
+                ownershipSeen = changes;
+                failover.forgetAll();
+                dirtyTenants.addAll(endpointsByTenant.groups());
+            }
             Map<String, Endpoint> current = endpoints.snapshot();
             for (Endpoint e : current.values()) {
-                if (e.isActive() && schedule.startIfDue(e.id(), interval(e), now)) {
+                if (e.isActive() && ownership.owns(e.id()) && schedule.startIfDue(e.id(), interval(e), now)) {
                     probes.probe(e, config.defaultTimeout())
                             .whenCompleteAsync((result, error) -> onResult(e, result, error), scheduler);
                 }
             }
             retire(current);
+            keepAlive.tick(ownership::owns);
+            evaluateFailover(now);
         } catch (RuntimeException ex) {
             // The scheduler cancels a task that throws; one bad tick must not end monitoring.
             log.error("health tick failed: {}", ex.toString(), ex);
@@ -111,15 +206,19 @@ public final class HealthMonitor implements AutoCloseable {
     private void onResult(Endpoint probed, ProbeResult result, Throwable error) {
         schedule.finished(probed.id());
         Optional<Endpoint> now = endpoints.get(probed.id());
-        if (now.isEmpty() || !now.get().isActive()) {
+        if (now.isEmpty() || !now.get().isActive() || !ownership.owns(probed.id())) {
             return;
         }
         ProbeResult r = error != null ? new ProbeResult.Down("probe failed (" + error.getClass().getSimpleName() + ")", null)
                 : result;
         meters.counter("whatsapp.health.probes", "provider", probed.provider().wireName(),
                 "result", r.getClass().getSimpleName().toLowerCase()).increment();
-        HealthTracker tracker = trackers.computeIfAbsent(probed.id(),
-                id -> new HealthTracker(probed.tenantId(), id, settings.thresholds()));
+        HealthTracker tracker = trackers.computeIfAbsent(probed.id(), id -> {
+            EndpointHealth last = latestHealth.get(id);
+            return last != null && last.tenantId().equals(probed.tenantId())
+                    ? HealthTracker.resume(last, settings.thresholds())
+                    : new HealthTracker(probed.tenantId(), id, settings.thresholds());
+        });
         HealthState before = tracker.state();
         tracker.observe(r, clock.instant()).ifPresent(h -> {
             if (h.state() != before) {
@@ -128,9 +227,19 @@ public final class HealthMonitor implements AutoCloseable {
             }
             publish(h.endpointId(), h);
         });
+        List<Device> onEndpoint = new ArrayList<>();
+        for (String id : devicesByEndpoint.keysOf(probed.id())) {
+            devices.get(id).ifPresent(onEndpoint::add);
+        }
+        if (!onEndpoint.isEmpty()) {
+            keepAlive.observe(now.get(), r.providerStatus(), onEndpoint);
+        }
     }
 
-    /** Endpoints deleted lose their health record; deactivated ones go back to UNKNOWN. */
+    /**
+     * Endpoints deleted lose their health record; deactivated ones go back to UNKNOWN; endpoints now owned by
+     * another instance are just forgotten here.
+     */
     private void retire(Map<String, Endpoint> current) {
         for (String id : List.copyOf(trackers.keySet())) {
             Endpoint e = current.get(id);
@@ -141,8 +250,60 @@ public final class HealthMonitor implements AutoCloseable {
             } else if (!e.isActive()) {
                 publish(id, trackers.remove(id).inactive(clock.instant()));
                 schedule.forget(id);
+            } else if (!ownership.owns(id)) {
+                trackers.remove(id);
+                schedule.forget(id);
             }
         }
+    }
+
+    /** The devices view's listener (its thread): index it, and let keep-alive see the change on the scheduler. */
+    private void deviceRecord(String deviceId, Device d) {
+        devicesByEndpoint.update(deviceId, d);
+        onScheduler(() -> keepAlive.deviceChanged(deviceId, d, ownership::owns));
+    }
+
+    private void healthRecord(String endpointId, EndpointHealth h) {
+        EndpointHealth before = latestHealth.get(endpointId);
+        if (h == null) {
+            latestHealth.remove(endpointId);
+            if (before != null) {
+                dirtyTenants.add(before.tenantId());
+            }
+            return;
+        }
+        // Our own verdicts are applied at once; the topic's echo of an older one must not undo a newer.
+        if (before == null || before.checkedAt() == null || h.checkedAt() == null
+                || !h.checkedAt().isBefore(before.checkedAt())) {
+            latestHealth.put(endpointId, h);
+            if (before == null || before.state() != h.state()) {
+                dirtyTenants.add(h.tenantId());
+            }
+        }
+    }
+
+    private void evaluateFailover(Instant now) {
+        for (String tenant : List.copyOf(dirtyTenants)) {
+            dirtyTenants.remove(tenant);
+            if (!ownership.owns(tenant)) {
+                failover.forget(tenant);
+                continue;
+            }
+            List<Endpoint> tenantEndpoints = new ArrayList<>();
+            for (String id : endpointsByTenant.keysOf(tenant)) {
+                endpoints.get(id).filter(e -> e.tenantId().equals(tenant)).ifPresent(tenantEndpoints::add);
+            }
+            failover.evaluate(tenant, tenantEndpoints, configurations.get(tenant).orElse(null), latestHealth::get, now)
+                    .ifPresent(this::announce);
+        }
+    }
+
+    private void announce(FailoverWatch.Change c) {
+        log.info("tenant {}: {} ({})", c.tenantId(), c.action(), c.detail());
+        String eventId = EventIds.eventId(c.tenantId(), FAILOVER_SUBJECT, c.action(), Objects.toString(c.primary()),
+                Objects.toString(c.inEffect()), c.since().toString());
+        publisher.event(c.tenantId(), new Envelope(eventId, c.tenantId(), clock.instant(), DeviceEvents.SOURCE,
+                new ConfigurationChanged(FAILOVER_SUBJECT, c.tenantId(), c.action(), c.detail())));
     }
 
     private Duration interval(Endpoint e) {
@@ -157,29 +318,49 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private void publish(String endpointId, EndpointHealth health) {
-        Topic<String, EndpointHealth> t = topics.endpointHealth();
-        producer.send(new ProducerRecord<>(t.name(), t.keySerde().serializer().serialize(t.name(), endpointId),
-                health == null ? null : t.valueSerde().serializer().serialize(t.name(), health)), (md, ex) -> {
-            if (ex != null) {
-                log.warn("could not publish health of {}: {}", endpointId, ex.toString());
-            }
-        });
+        publisher.health(endpointId, health);
+        healthRecord(endpointId, health);
+    }
+
+    private void onScheduler(Runnable task) {
+        try {
+            scheduler.execute(task);
+        } catch (RejectedExecutionException closing) {
+            // stopping
+        }
     }
 
     private String clientId(String purpose) {
         return "whatsapp-health-" + purpose + "-" + instance;
     }
 
+    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     @Override
     public void close() {
+        deviceManager.close();
         scheduler.shutdownNow();
+        deviceCalls.shutdownNow();
         try {
             scheduler.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        producer.close(Duration.ofSeconds(5));
+        // Leaving the group hands this instance's endpoints to the others at once.
+        ownership.close();
+        publisher.close();
         endpoints.close();
         configurations.close();
+        healthView.close();
+        devices.close();
+        lastCommands.close();
+        sessions.close();
     }
 }

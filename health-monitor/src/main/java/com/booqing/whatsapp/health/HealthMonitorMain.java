@@ -11,8 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /** Wires configuration and shutdown; everything else is {@link HealthMonitor}. */
@@ -29,7 +27,7 @@ public final class HealthMonitorMain {
         SecretBox secrets;
         try {
             config = GatewayConfig.from(env);
-            settings = HealthSettings.from(env);
+            settings = HealthSettings.from(env, config);
             secrets = SecretBox.fromEnv(env);
         } catch (ConfigException e) {
             log.error("cannot start: {}", e.getMessage());
@@ -37,10 +35,7 @@ public final class HealthMonitorMain {
             return;
         }
         Topics topics = Topics.withPrefix(config.topicPrefix(), Topics.DEFAULT_PARTITIONS);
-        Duration connectTimeout = config.defaultTimeout().compareTo(Duration.ofSeconds(10)) < 0
-                ? config.defaultTimeout() : Duration.ofSeconds(10);
-        Probes probes = new Probes(List.of(new CloudApiProbe(CloudApiProbe.httpClient(connectTimeout))), secrets);
-        HealthMonitor monitor = new HealthMonitor(config, settings, topics, probes, Clock.systemUTC(),
+        HealthMonitor monitor = HealthMonitor.create(config, settings, topics, secrets, Clock.systemUTC(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         // The monitor's threads are daemons, so main stays alive until the JVM is asked to stop.
         CountDownLatch stopped = new CountDownLatch(1);

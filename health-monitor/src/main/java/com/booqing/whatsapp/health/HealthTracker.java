@@ -15,6 +15,10 @@ import java.util.Optional;
  * <p>Pure: time comes in with each observation. It says what to publish: the first observation (the topic
  * knows nothing of the endpoint yet), every change of state, and a heartbeat after {@code heartbeatEvery}
  * observations without one, so that readers can tell a live verdict from a stale one.
+ *
+ * <p>"Connected but dead": when the last answer said the session was working and probes now time out or get
+ * server errors, the error reads "connected but not answering: ..." so an operator sees a silent session, not a
+ * down server.
  */
 public final class HealthTracker {
 
@@ -28,6 +32,8 @@ public final class HealthTracker {
         }
     }
 
+    public static final String CONNECTED_BUT_SILENT = "connected but not answering";
+
     private final String tenantId;
     private final String endpointId;
     private final Thresholds thresholds;
@@ -39,11 +45,27 @@ public final class HealthTracker {
     private Long latencyMs;
     private String lastError;
     private Instant changedAt;
+    private boolean lastAnswerSaidWorking;
 
     public HealthTracker(String tenantId, String endpointId, Thresholds thresholds) {
         this.tenantId = tenantId;
         this.endpointId = endpointId;
         this.thresholds = thresholds;
+    }
+
+    /**
+     * Carries on from the last published verdict (another instance's, or this one's before a restart), so a
+     * takeover neither resets the endpoint to UNKNOWN nor republishes what the topic already says.
+     */
+    public static HealthTracker resume(EndpointHealth last, Thresholds thresholds) {
+        HealthTracker t = new HealthTracker(last.tenantId(), last.endpointId(), thresholds);
+        t.state = last.state();
+        t.changedAt = last.changedAt();
+        t.latencyMs = last.latencyMs();
+        t.lastError = last.lastError();
+        t.published = true;
+        t.lastAnswerSaidWorking = last.state() == HealthState.HEALTHY;
+        return t;
     }
 
     public HealthState state() {
@@ -56,6 +78,7 @@ public final class HealthTracker {
         if (result instanceof ProbeResult.Up up) {
             consecutiveSuccesses++;
             consecutiveFailures = 0;
+            lastAnswerSaidWorking = true;
             latencyMs = up.latencyMs();
             if (state == HealthState.UNKNOWN
                     || (state == HealthState.UNHEALTHY && consecutiveSuccesses >= thresholds.successesToHealthy())) {
@@ -66,7 +89,11 @@ public final class HealthTracker {
             consecutiveFailures++;
             consecutiveSuccesses = 0;
             latencyMs = down.latencyMs();
-            lastError = down.error();
+            if (down.cause() == ProbeResult.Cause.NOT_WORKING) {
+                lastAnswerSaidWorking = false;
+            }
+            lastError = lastAnswerSaidWorking && down.silent()
+                    ? CONNECTED_BUT_SILENT + ": " + down.error() : down.error();
             if (state != HealthState.UNHEALTHY && consecutiveFailures >= thresholds.failuresToUnhealthy()) {
                 state = HealthState.UNHEALTHY;
             }
@@ -75,6 +102,7 @@ public final class HealthTracker {
             consecutiveFailures = 0;
             consecutiveSuccesses = 0;
             latencyMs = null;
+            lastAnswerSaidWorking = false;
             lastError = none.reason();
             state = HealthState.UNKNOWN;
         }

@@ -3,6 +3,8 @@ package com.booqing.whatsapp.health;
 import com.booqing.whatsapp.common.crypto.SecretBox;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.endpoint.ProviderType;
+import com.booqing.whatsapp.common.net.EndpointUrlGuard;
+import com.booqing.whatsapp.health.provider.ProviderHttp;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,12 +31,19 @@ class CloudApiProbeTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     private final SecretBox box = box();
-    private final Probes probes = new Probes(List.of(new CloudApiProbe(CloudApiProbe.httpClient(Duration.ofSeconds(2)))), box);
+    private final Probes probes = probes(new EndpointUrlGuard(true));
     private final List<String> seen = new CopyOnWriteArrayList<>();
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private volatile int status = 200;
     private volatile long delayMs;
+    private volatile String body = "{\"id\":\"1234567890\",\"quality_rating\":\"GREEN\"}";
+    private volatile String query;
     private HttpServer server;
+
+    private Probes probes(EndpointUrlGuard guard) {
+        return new Probes(List.of(new CloudApiProbe(new ProviderHttp(ProviderHttp.httpClient(Duration.ofSeconds(2)),
+                guard))), box);
+    }
 
     private static SecretBox box() {
         byte[] key = new byte[32];
@@ -48,15 +57,16 @@ class CloudApiProbeTest {
         server.createContext("/", ex -> {
             seen.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + " "
                     + ex.getRequestHeaders().getFirst("Authorization"));
+            query = ex.getRequestURI().getQuery();
             try {
                 Thread.sleep(delayMs);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            byte[] body = "{\"id\":\"1234567890\",\"quality_rating\":\"GREEN\"}".getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(status, body.length);
+            byte[] answer = body.getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(status, answer.length);
             try (var out = ex.getResponseBody()) {
-                out.write(body);
+                out.write(answer);
             } catch (IOException e) {
                 // the probe gave up already
             }
@@ -91,6 +101,48 @@ class CloudApiProbeTest {
 
         assertThat(r).isInstanceOf(ProbeResult.Up.class);
         assertThat(seen).containsExactly("GET /v23.0/1234567890 Bearer " + TOKEN);
+        assertThat(query).isEqualTo("fields=status,quality_rating,throughput");
+    }
+
+    @Test
+    void connectedNumberWithGreenQualityIsUpWithItsStatus() throws Exception {
+        body = "{\"id\":\"1\",\"status\":\"CONNECTED\",\"quality_rating\":\"GREEN\",\"throughput\":{\"level\":\"STANDARD\"}}";
+
+        assertThat(probe(endpoint(ProviderType.CLOUD_API, url()), TIMEOUT).providerStatus()).isEqualTo("CONNECTED");
+    }
+
+    @Test
+    void numberThatIsNotConnectedIsDownWithItsStatus() throws Exception {
+        body = "{\"id\":\"1\",\"status\":\"DISCONNECTED\",\"quality_rating\":\"GREEN\"}";
+
+        ProbeResult.Down r = (ProbeResult.Down) probe(endpoint(ProviderType.CLOUD_API, url()), TIMEOUT);
+
+        assertThat(r.error()).isEqualTo("phone number status DISCONNECTED");
+        assertThat(r.cause()).isEqualTo(ProbeResult.Cause.NOT_WORKING);
+    }
+
+    @Test
+    void redQualityIsDown() throws Exception {
+        body = "{\"id\":\"1\",\"status\":\"CONNECTED\",\"quality_rating\":\"RED\"}";
+
+        assertThat(((ProbeResult.Down) probe(endpoint(ProviderType.CLOUD_API, url()), TIMEOUT)).error())
+                .isEqualTo("quality rating RED");
+    }
+
+    @Test
+    void statusWordsThatAreNotWordsAreNotRepeated() throws Exception {
+        body = "{\"id\":\"1\",\"status\":\"<script>alert(1)</script> and a long story\"}";
+
+        assertThat(((ProbeResult.Down) probe(endpoint(ProviderType.CLOUD_API, url()), TIMEOUT)).error())
+                .isEqualTo("phone number status unrecognised");
+    }
+
+    @Test
+    void oversizedAnswerIsDown() throws Exception {
+        body = "{\"id\":\"" + "x".repeat(300_000) + "\"}";
+
+        assertThat(((ProbeResult.Down) probe(endpoint(ProviderType.CLOUD_API, url()), TIMEOUT)).error())
+                .startsWith("answer larger than");
     }
 
     @Test
@@ -112,11 +164,14 @@ class CloudApiProbeTest {
 
     @Test
     void slowAnswerIsDown() throws Exception {
+        // Connected once already, so the short timeout measures the answer, not a cold connect on a busy machine.
+        assertThat(probe(endpoint(ProviderType.CLOUD_API, url()), TIMEOUT)).isInstanceOf(ProbeResult.Up.class);
         delayMs = 1500;
 
-        ProbeResult r = probe(endpoint(ProviderType.CLOUD_API, url()), Duration.ofMillis(200));
+        ProbeResult.Down r = (ProbeResult.Down) probe(endpoint(ProviderType.CLOUD_API, url()), Duration.ofMillis(200));
 
-        assertThat(((ProbeResult.Down) r).error()).isEqualTo("no answer within 200 ms");
+        assertThat(r.error()).isEqualTo("no answer within 200 ms");
+        assertThat(r.silent()).isTrue();
     }
 
     @Test
@@ -129,6 +184,15 @@ class CloudApiProbeTest {
         ProbeResult r = probe(endpoint(ProviderType.CLOUD_API, "http://127.0.0.1:" + closed), TIMEOUT);
 
         assertThat(((ProbeResult.Down) r).error()).isEqualTo("connection refused");
+    }
+
+    @Test
+    void privateAddressesAreRefusedUnlessAllowed() throws Exception {
+        ProbeResult r = probes(new EndpointUrlGuard(false)).probe(endpoint(ProviderType.CLOUD_API, url()), TIMEOUT)
+                .get(10, TimeUnit.SECONDS);
+
+        assertThat(((ProbeResult.Down) r).error()).startsWith("endpoint URL refused: ").doesNotContain("127.0.0.1");
+        assertThat(seen).isEmpty();
     }
 
     @Test

@@ -119,4 +119,55 @@ class HealthTrackerTest {
         assertThat(published.lastError()).isEqualTo("probe not supported yet");
         assertThat(step(new ProbeResult.NotProbed(Probes.NOT_SUPPORTED))).isEmpty();
     }
+
+    @Test
+    void flappingDoesNotStormEvents() {
+        becomeHealthy();
+        int published = 0;
+        for (int i = 0; i < 45; i++) {
+            published += step(i % 2 == 0 ? DOWN : UP).isPresent() ? 1 : 0;
+            published += step(i % 3 == 0 ? DOWN : UP).isPresent() ? 1 : 0;
+        }
+
+        assertThat(published).isZero();
+        assertThat(tracker.state()).isEqualTo(HealthState.HEALTHY);
+    }
+
+    @Test
+    void aSessionThatSaidWorkingAndThenTimesOutIsConnectedButNotAnswering() {
+        step(new ProbeResult.Up(12, "WORKING"));
+        ProbeResult timeout = new ProbeResult.Down("no answer within 1000 ms", 1000L, ProbeResult.Cause.TIMEOUT, null);
+
+        step(timeout);
+        step(timeout);
+        EndpointHealth published = step(timeout).orElseThrow();
+
+        assertThat(published.state()).isEqualTo(HealthState.UNHEALTHY);
+        assertThat(published.lastError()).isEqualTo("connected but not answering: no answer within 1000 ms");
+    }
+
+    @Test
+    void aSessionThatSaysItIsNotWorkingIsNotCalledSilent() {
+        step(new ProbeResult.Up(12, "open"));
+        step(new ProbeResult.Down("instance state close", 5L, ProbeResult.Cause.NOT_WORKING, "close"));
+        step(new ProbeResult.Down("HTTP 500", 5L, ProbeResult.Cause.SERVER_ERROR, null));
+        EndpointHealth published = step(new ProbeResult.Down("HTTP 500", 5L, ProbeResult.Cause.SERVER_ERROR, null))
+                .orElseThrow();
+
+        assertThat(published.lastError()).isEqualTo("HTTP 500");
+    }
+
+    @Test
+    void resumedTrackerKeepsThePublishedVerdictAndDoesNotRepeatIt() {
+        Instant since = now.minusSeconds(600);
+        tracker = HealthTracker.resume(new EndpointHealth("acme", "ep_a", HealthState.UNHEALTHY, null, "connection refused",
+                now, since, false), new HealthTracker.Thresholds(3, 2, 100));
+
+        assertThat(step(DOWN)).isEmpty();
+        assertThat(step(UP)).isEmpty();
+        EndpointHealth back = step(UP).orElseThrow();
+
+        assertThat(back.state()).isEqualTo(HealthState.HEALTHY);
+        assertThat(back.changedAt()).isEqualTo(now).isAfter(since);
+    }
 }
