@@ -1,13 +1,26 @@
 package com.booqing.whatsapp.ingress;
 
 import com.booqing.whatsapp.common.json.Json;
+import com.booqing.whatsapp.common.net.EndpointUrlGuard;
+import com.booqing.whatsapp.ingress.apikey.ApiKeyHandlers;
 import com.booqing.whatsapp.ingress.conversation.ConversationHandlers;
 import com.booqing.whatsapp.ingress.conversation.ConversationReader;
-import com.booqing.whatsapp.ingress.http.AdminAuth;
+import com.booqing.whatsapp.ingress.device.DeviceHandlers;
+import com.booqing.whatsapp.ingress.docs.ApiDocs;
+import com.booqing.whatsapp.ingress.endpoint.EndpointHandlers;
+import com.booqing.whatsapp.ingress.health.TenantHealthHandlers;
+import com.booqing.whatsapp.ingress.http.AuthFailureLimiter;
+import com.booqing.whatsapp.ingress.http.Authenticator;
 import com.booqing.whatsapp.ingress.http.ErrorMapping;
 import com.booqing.whatsapp.ingress.http.JettyErrors;
 import com.booqing.whatsapp.ingress.http.Routes;
 import com.booqing.whatsapp.ingress.kafka.AckedPublisher;
+import com.booqing.whatsapp.ingress.management.CommandHandlers;
+import com.booqing.whatsapp.ingress.management.ManagementCommands;
+import com.booqing.whatsapp.ingress.management.ManagementConfig;
+import com.booqing.whatsapp.ingress.management.NewIds;
+import com.booqing.whatsapp.ingress.management.Presenter;
+import com.booqing.whatsapp.ingress.tenant.ConfigHandlers;
 import com.booqing.whatsapp.ingress.message.MessageHandlers;
 import com.booqing.whatsapp.ingress.message.MessageReader;
 import com.booqing.whatsapp.ingress.webhook.CloudApiVerifier;
@@ -21,6 +34,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -31,11 +45,13 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static com.booqing.whatsapp.ingress.http.Access.ADMIN;
 import static com.booqing.whatsapp.ingress.http.Access.PUBLIC;
+import static com.booqing.whatsapp.ingress.http.Access.TENANT;
 
 /**
  * The ingress: provider webhooks and Booqing's REST API in, Kafka records out; reads served from Redis.
@@ -50,7 +66,14 @@ public final class Ingress implements AutoCloseable {
     private final WebhookHandlers webhooks;
     private final MessageHandlers messages;
     private final ConversationHandlers conversations;
-    private final AdminAuth adminAuth;
+    private final ConfigHandlers tenantConfig;
+    private final EndpointHandlers endpoints;
+    private final DeviceHandlers devices;
+    private final TenantHealthHandlers tenantHealth;
+    private final CommandHandlers commandStatus;
+    private final ApiKeyHandlers keys;
+    private final ApiDocs docs;
+    private final Authenticator authenticator;
     private final Javalin server;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -70,7 +93,25 @@ public final class Ingress implements AutoCloseable {
                 config.maxBodyBytes(), deps.metrics());
         this.conversations = new ConversationHandlers(new ConversationReader(deps.redis(), deps.redisKeys()),
                 messageReader);
-        this.adminAuth = new AdminAuth(config.adminApiKey());
+
+        ManagementConfig management = config.management();
+        NewIds ids = new NewIds();
+        ManagementCommands commands = new ManagementCommands(publisher, deps.topics(), deps.outcomes(), ids,
+                deps.clock(), management, deps.metrics());
+        Presenter presenter = new Presenter(management.gateway(), json);
+        this.tenantConfig = new ConfigHandlers(deps.store(), commands, presenter, json, config.maxBodyBytes());
+        this.endpoints = new EndpointHandlers(deps.store(), commands, presenter, json, deps.secrets(),
+                EndpointUrlGuard.from(management.gateway()), ids, management.healthFreshness(),
+                config.maxBodyBytes());
+        this.devices = new DeviceHandlers(deps.store(), commands, publisher, deps.topics(), presenter, json, ids,
+                management.gateway().maxReconnectAttempts(), management.connectWait(), config.maxBodyBytes());
+        this.tenantHealth = new TenantHealthHandlers(deps.store(), json, deps.clock(), management.healthFreshness());
+        this.commandStatus = new CommandHandlers(deps.store(), presenter, json);
+        this.keys = new ApiKeyHandlers(deps.apiKeys(), commands, json, ids);
+        this.docs = new ApiDocs(json);
+        this.authenticator = new Authenticator(config.adminApiKey(), deps.apiKeys(),
+                new AuthFailureLimiter(management.authFailureLimit(), management.authFailureWindow(),
+                        AuthFailureLimiter.DEFAULT_MAX_TRACKED, deps.nanoTime()));
         this.server = Javalin.create(c -> configure(c, json));
     }
 
@@ -82,17 +123,47 @@ public final class Ingress implements AutoCloseable {
         configureJetty(c);
         c.requestLogger.http(this::logRequest);
         ErrorMapping.register(c.routes);
-        c.routes.beforeMatched(adminAuth::check);
+        c.routes.beforeMatched(authenticator::check);
+        c.staticFiles.add(s -> {
+            s.hostedPath = "/webjars/swagger-ui";
+            s.directory = "/META-INF/resources/webjars/swagger-ui";
+            s.location = Location.CLASSPATH;
+            s.roles = Set.of(PUBLIC);
+        });
 
+        // Every route is in this table (and in src/main/resources/openapi.yaml). TENANT: the admin key or the
+        // tenant's own key; ADMIN: the admin key only. /devices/{id} is a device id when it starts with dev_.
         c.routes.get("/health", this::health, PUBLIC);
         c.routes.get("/metrics", this::metrics, PUBLIC); // unauthenticated: expose only on the internal network
+        c.routes.get("/openapi.json", docs::json, PUBLIC);
+        c.routes.get("/openapi.yaml", docs::yaml, PUBLIC);
+        c.routes.get("/docs", docs::page, PUBLIC);
+        c.routes.get("/docs/initializer.js", docs::initializer, PUBLIC);
         c.routes.post("/api/whatsapp/webhook/{tenantId}/{endpointId}", webhooks::receive, PUBLIC);
         c.routes.post("/api/whatsapp/webhook/{tenantId}/{endpointId}/{event}", webhooks::receive, PUBLIC); // Evolution
         c.routes.get("/api/whatsapp/webhook/{tenantId}/{endpointId}", webhooks::verify, PUBLIC);
-        c.routes.post("/api/whatsapp/messages/{tenantId}", messages::send, ADMIN);
-        c.routes.get("/api/whatsapp/messages/{tenantId}/{messageId}", messages::get, ADMIN);
-        c.routes.get("/api/whatsapp/conversations/{tenantId}", conversations::list, ADMIN);
-        c.routes.get("/api/whatsapp/conversations/{tenantId}/{phone}/messages", conversations::messages, ADMIN);
+        c.routes.post("/api/whatsapp/messages/{tenantId}", messages::send, TENANT);
+        c.routes.get("/api/whatsapp/messages/{tenantId}/{messageId}", messages::get, TENANT);
+        c.routes.get("/api/whatsapp/conversations/{tenantId}", conversations::list, TENANT);
+        c.routes.get("/api/whatsapp/conversations/{tenantId}/{phone}/messages", conversations::messages, TENANT);
+        c.routes.get("/api/whatsapp/config/{tenantId}", tenantConfig::get, TENANT);
+        c.routes.post("/api/whatsapp/config/{tenantId}", tenantConfig::init, TENANT);
+        c.routes.put("/api/whatsapp/config/{tenantId}", tenantConfig::update, TENANT);
+        c.routes.get("/api/whatsapp/endpoints/{tenantId}", endpoints::list, TENANT);
+        c.routes.post("/api/whatsapp/endpoints/{tenantId}", endpoints::create, TENANT);
+        c.routes.get("/api/whatsapp/endpoints/{tenantId}/{endpointId}", endpoints::get, TENANT);
+        c.routes.put("/api/whatsapp/endpoints/{tenantId}/{endpointId}", endpoints::update, TENANT);
+        c.routes.delete("/api/whatsapp/endpoints/{tenantId}/{endpointId}", endpoints::delete, TENANT);
+        c.routes.post("/api/whatsapp/endpoints/{tenantId}/{endpointId}", endpoints::action, TENANT); // ?action=test-health
+        c.routes.get("/api/whatsapp/devices/{id}", devices::get, TENANT);       // tenant: list; dev_…: one device
+        c.routes.post("/api/whatsapp/devices/{id}", devices::post, TENANT);     // tenant: create; dev_…?action=…
+        c.routes.put("/api/whatsapp/devices/{id}", devices::update, TENANT);    // dev_… only
+        c.routes.delete("/api/whatsapp/devices/{id}", devices::delete, TENANT); // dev_… only
+        c.routes.get("/api/whatsapp/health/{tenantId}", tenantHealth::get, TENANT);
+        c.routes.get("/api/whatsapp/commands/{tenantId}/{commandId}", commandStatus::get, TENANT);
+        c.routes.get("/api/whatsapp/keys/{tenantId}", keys::list, ADMIN);
+        c.routes.post("/api/whatsapp/keys/{tenantId}", keys::issue, ADMIN);
+        c.routes.delete("/api/whatsapp/keys/{tenantId}/{keyId}", keys::revoke, ADMIN);
     }
 
     /**
@@ -114,6 +185,8 @@ public final class Ingress implements AutoCloseable {
 
     public Ingress start() {
         deps.endpoints().start();
+        deps.apiKeys().start();
+        deps.outcomes().start();
         server.start(config.host(), config.port());
         log.info("ingress listening on {}:{}", config.host(), server.port());
         return this;
@@ -124,9 +197,12 @@ public final class Ingress implements AutoCloseable {
         return server.port();
     }
 
-    /** True once the endpoint directory has caught up; until then webhooks are answered 503. */
+    /**
+     * True once the endpoint and key directories have caught up and outcomes are being read; until then webhooks
+     * and tenant keys are answered 503 (and writes may answer 202 rather than wait).
+     */
     public boolean isReady() {
-        return deps.endpoints().isReady();
+        return deps.endpoints().isReady() && deps.apiKeys().isReady() && deps.outcomes().isReady();
     }
 
     /** The Javalin app, for in-process HTTP tests (JavalinTest starts and stops it itself). */
@@ -162,6 +238,8 @@ public final class Ingress implements AutoCloseable {
         }
         server.stop();
         closeQuietly("endpoint directory", deps.endpoints());
+        closeQuietly("API key directory", deps.apiKeys());
+        closeQuietly("command outcomes", deps.outcomes());
         closeQuietly("Kafka producer", () -> deps.producer().close(Duration.ofSeconds(5)));
         closeQuietly("Redis pool", deps.redis());
         closeQuietly("metrics", deps.metrics()::close);

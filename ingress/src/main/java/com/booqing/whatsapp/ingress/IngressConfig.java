@@ -2,6 +2,7 @@ package com.booqing.whatsapp.ingress;
 
 import com.booqing.whatsapp.common.config.ConfigException;
 import com.booqing.whatsapp.common.config.Env;
+import com.booqing.whatsapp.ingress.management.ManagementConfig;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -22,9 +23,11 @@ import java.util.Objects;
  *                       Jetty answers 431
  * @param idleTimeout    INGRESS_IDLE_TIMEOUT_MS, how long a connection may stay silent, also halfway through a
  *                       request, before it is closed (default 30000): slow clients cannot hold threads
+ * @param management     the management API's settings (waits, auth-failure limit, the gateway settings it uses)
  */
 public record IngressConfig(String host, int port, String adminApiKey, int maxBodyBytes, Duration kafkaAckTimeout,
-                            int webhookRatePerSecond, int maxHeaderBytes, Duration idleTimeout) {
+                            int webhookRatePerSecond, int maxHeaderBytes, Duration idleTimeout,
+                            ManagementConfig management) {
     public static final String ADMIN_API_KEY = "WHATSAPP_ADMIN_API_KEY";
     public static final int MIN_ADMIN_KEY_LENGTH = 16;
     public static final int DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -37,6 +40,7 @@ public record IngressConfig(String host, int port, String adminApiKey, int maxBo
         Objects.requireNonNull(adminApiKey, "adminApiKey");
         Objects.requireNonNull(kafkaAckTimeout, "kafkaAckTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(management, "management");
         if (adminApiKey.length() < MIN_ADMIN_KEY_LENGTH) {
             throw new ConfigException(ADMIN_API_KEY, "must be at least " + MIN_ADMIN_KEY_LENGTH + " characters");
         }
@@ -51,7 +55,8 @@ public record IngressConfig(String host, int port, String adminApiKey, int maxBo
                 env.duration("INGRESS_KAFKA_ACK_TIMEOUT_MS", Duration.ofSeconds(5), ChronoUnit.MILLIS, 100, 60_000),
                 env.integer("INGRESS_WEBHOOK_RATE_PER_SECOND", DEFAULT_WEBHOOK_RATE_PER_SECOND, 1, 1_000_000),
                 env.integer("INGRESS_MAX_HEADER_BYTES", DEFAULT_MAX_HEADER_BYTES, 4 * 1024, 1024 * 1024),
-                env.duration("INGRESS_IDLE_TIMEOUT_MS", DEFAULT_IDLE_TIMEOUT, ChronoUnit.MILLIS, 100, 600_000));
+                env.duration("INGRESS_IDLE_TIMEOUT_MS", DEFAULT_IDLE_TIMEOUT, ChronoUnit.MILLIS, 100, 600_000),
+                ManagementConfig.from(env));
     }
 
     /** Never shows the admin key. */
@@ -59,6 +64,7 @@ public record IngressConfig(String host, int port, String adminApiKey, int maxBo
     public String toString() {
         return "IngressConfig[host=" + host + ", port=" + port + ", adminApiKey=***, maxBodyBytes=" + maxBodyBytes
                 + ", kafkaAckTimeout=" + kafkaAckTimeout + ", webhookRatePerSecond=" + webhookRatePerSecond
-                + ", maxHeaderBytes=" + maxHeaderBytes + ", idleTimeout=" + idleTimeout + "]";
+                + ", maxHeaderBytes=" + maxHeaderBytes + ", idleTimeout=" + idleTimeout + ", management=" + management
+                + "]";
     }
 }

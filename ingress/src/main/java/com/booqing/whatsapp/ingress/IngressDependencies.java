@@ -3,13 +3,21 @@ package com.booqing.whatsapp.ingress;
 import com.booqing.whatsapp.common.config.GatewayConfig;
 import com.booqing.whatsapp.common.crypto.SecretBox;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
+import com.booqing.whatsapp.common.json.Json;
 import com.booqing.whatsapp.common.kafka.CompactedTopicView;
 import com.booqing.whatsapp.common.kafka.KafkaClients;
 import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.common.redis.RedisClients;
+import com.booqing.whatsapp.common.management.ApiKey;
 import com.booqing.whatsapp.common.redis.RedisKeys;
+import com.booqing.whatsapp.ingress.apikey.ApiKeyDirectory;
+import com.booqing.whatsapp.ingress.apikey.CompactedApiKeyDirectory;
 import com.booqing.whatsapp.ingress.endpoint.CompactedEndpointDirectory;
 import com.booqing.whatsapp.ingress.endpoint.EndpointDirectory;
+import com.booqing.whatsapp.ingress.management.CommandOutcomes;
+import com.booqing.whatsapp.ingress.management.KafkaCommandOutcomes;
+import com.booqing.whatsapp.ingress.management.ManagementStore;
+import com.booqing.whatsapp.ingress.management.RedisManagementStore;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -30,6 +38,9 @@ import java.util.function.LongSupplier;
  * Everything the ingress talks to. Production builds them from configuration; tests pass fakes (a MockProducer,
  * an in-memory endpoint directory). The {@link Ingress} owns them from then on and closes them.
  *
+ * @param apiKeys  tenant API keys (hashes), for authentication
+ * @param outcomes the processor's answers to management commands
+ * @param store    what the management API reads (the processor's projections in Redis)
  * @param clock    wall-clock time: receivedAt stamps, JWT expiry
  * @param nanoTime monotonic time for the webhook rate limit ({@code System::nanoTime} in production)
  */
@@ -40,6 +51,9 @@ public record IngressDependencies(
         RedisKeys redisKeys,
         SecretBox secrets,
         EndpointDirectory endpoints,
+        ApiKeyDirectory apiKeys,
+        CommandOutcomes outcomes,
+        ManagementStore store,
         PrometheusMeterRegistry metrics,
         Clock clock,
         LongSupplier nanoTime) {
@@ -57,6 +71,9 @@ public record IngressDependencies(
         Objects.requireNonNull(redisKeys, "redisKeys");
         Objects.requireNonNull(secrets, "secrets");
         Objects.requireNonNull(endpoints, "endpoints");
+        Objects.requireNonNull(apiKeys, "apiKeys");
+        Objects.requireNonNull(outcomes, "outcomes");
+        Objects.requireNonNull(store, "store");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(nanoTime, "nanoTime");
@@ -70,15 +87,22 @@ public record IngressDependencies(
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         new UptimeMetrics().bindTo(metrics);
+        JedisPooled redis = RedisClients.pooled(gateway.redisUrl(), REDIS_CONNECTIONS);
+        RedisKeys keys = new RedisKeys(gateway.redisNamespace());
+        String bootstrap = gateway.kafkaBootstrapServers();
         return new IngressDependencies(
                 topics,
-                new KafkaProducer<>(KafkaClients.durableProducer(gateway.kafkaBootstrapServers(),
+                new KafkaProducer<>(KafkaClients.durableProducer(bootstrap,
                         "ingress-" + instance, PRODUCER_MAX_BLOCK, PRODUCER_DELIVERY_TIMEOUT)),
-                RedisClients.pooled(gateway.redisUrl(), REDIS_CONNECTIONS),
-                new RedisKeys(gateway.redisNamespace()),
+                redis,
+                keys,
                 secrets,
-                new CompactedEndpointDirectory(new CompactedTopicView<Endpoint>(gateway.kafkaBootstrapServers(),
+                new CompactedEndpointDirectory(new CompactedTopicView<Endpoint>(bootstrap,
                         topics.endpoints(), "ingress-endpoints-" + instance, (id, endpoint) -> { })),
+                new CompactedApiKeyDirectory(new CompactedTopicView<ApiKey>(bootstrap,
+                        topics.apiKeys(), "ingress-apikeys-" + instance, (id, key) -> { })),
+                new KafkaCommandOutcomes(bootstrap, topics.managementOutcomes(), "ingress-outcomes-" + instance),
+                new RedisManagementStore(redis, keys, Json.lenient()),
                 metrics,
                 Clock.systemUTC(),
                 System::nanoTime);

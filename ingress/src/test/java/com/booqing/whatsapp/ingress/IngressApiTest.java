@@ -264,9 +264,9 @@ class IngressApiTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("unauthorisedCalls")
-    void rejectsApiCallsWithoutAdminKey(String name, String authorization) {
+    void rejectsApiCallsWithoutAValidKey(String name, String authorization) {
         http((server, client) -> {
-            String unauthorized = "{\"code\":\"unauthorized\",\"message\":\"a valid admin API key is required\"}";
+            String unauthorized = "{\"code\":\"unauthorized\",\"message\":\"a valid API key is required\"}";
             Response post = client.request(SEND, b -> {
                 b.post(BodyPublishers.ofString("{\"to\":\"316\",\"type\":\"text\",\"content\":\"hi\"}"));
                 b.header("Content-Type", "application/json");

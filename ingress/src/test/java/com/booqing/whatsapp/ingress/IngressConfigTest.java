@@ -59,6 +59,27 @@ class IngressConfigTest {
     }
 
     @Test
+    void readsTheManagementVariables() {
+        IngressConfig defaults = IngressConfig.from(new Env(Map.of("WHATSAPP_ADMIN_API_KEY", KEY)));
+        IngressConfig config = IngressConfig.from(new Env(Map.of("WHATSAPP_ADMIN_API_KEY", KEY,
+                "INGRESS_COMMAND_WAIT_MS", "1500", "INGRESS_PROJECTION_WAIT_MS", "700",
+                "INGRESS_CONNECT_WAIT_MS", "3000", "INGRESS_AUTH_FAILURE_LIMIT", "3",
+                "INGRESS_AUTH_FAILURE_WINDOW_MS", "5000", "WHATSAPP_WEBHOOK_BASE_URL", "https://gw.example.com")));
+
+        assertThat(defaults.management().commandWait()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(defaults.management().projectionWait()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(defaults.management().connectWait()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.management().authFailureLimit()).isEqualTo(10);
+        assertThat(config.management().commandWait()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(config.management().projectionWait()).isEqualTo(Duration.ofMillis(700));
+        assertThat(config.management().connectWait()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(config.management().authFailureLimit()).isEqualTo(3);
+        assertThat(config.management().authFailureWindow()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.management().gateway().webhookUrl("t1", "ep_1"))
+                .isEqualTo("https://gw.example.com/api/whatsapp/webhook/t1/ep_1");
+    }
+
+    @Test
     void refusesARateLimitOfZero() {
         assertThatThrownBy(() -> IngressConfig.from(new Env(Map.of("WHATSAPP_ADMIN_API_KEY", KEY,
                 "INGRESS_WEBHOOK_RATE_PER_SECOND", "0"))))
@@ -68,8 +89,9 @@ class IngressConfigTest {
 
     @Test
     void neverShowsTheAdminKey() {
-        IngressConfig config = IngressConfig.from(new Env(Map.of("WHATSAPP_ADMIN_API_KEY", KEY)));
+        IngressConfig config = IngressConfig.from(new Env(Map.of("WHATSAPP_ADMIN_API_KEY", KEY,
+                "REDIS_URL", "redis://:redis-password-123@127.0.0.1:6379")));
 
-        assertThat(config.toString()).doesNotContain(KEY);
+        assertThat(config.toString()).doesNotContain(KEY).doesNotContain("redis-password-123");
     }
 }

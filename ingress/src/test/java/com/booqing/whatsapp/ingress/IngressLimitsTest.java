@@ -63,7 +63,7 @@ class IngressLimitsTest {
     static IngressConfig config(int ratePerSecond, Duration idleTimeout) {
         IngressConfig d = TestIngress.config();
         return new IngressConfig(d.host(), d.port(), d.adminApiKey(), d.maxBodyBytes(), d.kafkaAckTimeout(),
-                ratePerSecond, d.maxHeaderBytes(), idleTimeout);
+                ratePerSecond, d.maxHeaderBytes(), idleTimeout, d.management());
     }
 
     static IngressConfig rateLimited() {

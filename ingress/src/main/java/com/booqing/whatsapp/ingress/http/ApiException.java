@@ -10,11 +10,18 @@ import java.util.Objects;
 public class ApiException extends RuntimeException {
     private final int status;
     private final String code;
+    private final String field;
 
     public ApiException(int status, String code, String message) {
+        this(status, code, message, null);
+    }
+
+    /** @param field the request field at fault (JSON path such as {@code apiUrl}), or null */
+    public ApiException(int status, String code, String message, String field) {
         super(message, null, false, false);
         this.status = status;
         this.code = Objects.requireNonNull(code, "code");
+        this.field = field;
     }
 
     public int status() {
@@ -23,6 +30,11 @@ public class ApiException extends RuntimeException {
 
     public String code() {
         return code;
+    }
+
+    /** The request field at fault, or null. */
+    public String field() {
+        return field;
     }
 
     /** Extra response headers (Retry-After, ...). */
@@ -34,13 +46,23 @@ public class ApiException extends RuntimeException {
         return new ApiException(400, "invalid_request", message);
     }
 
+    /** 400 naming the field: {@code {code: "invalid_field", field, message}}. */
+    public static ApiException invalidField(String field, String message) {
+        return new ApiException(400, "invalid_field", message, field);
+    }
+
     public static ApiException invalidTenantId() {
         return new ApiException(400, "invalid_tenant_id",
-                "tenant id must be 1-63 letters, digits, '_' or '-', starting with a letter or digit");
+                "tenant id must be 1-63 letters, digits, '_' or '-', starting with a letter or digit and not"
+                        + " with 'dev_'", "tenantId");
     }
 
     public static ApiException unauthorized() {
-        return new ApiException(401, "unauthorized", "a valid admin API key is required");
+        return new ApiException(401, "unauthorized", "a valid API key is required");
+    }
+
+    public static ApiException forbidden() {
+        return new ApiException(403, "forbidden", "this route needs the admin API key");
     }
 
     public static ApiException notFound(String message) {

@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.ingress.http;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 
 import java.io.ByteArrayOutputStream;
@@ -66,5 +67,32 @@ public final class Bodies {
         checkDeclaredLength(ctx, maxBytes);
         requireJson(ctx);
         return read(ctx, maxBytes);
+    }
+
+    /** A JSON object body as {@code type}; a missing or empty body is refused. */
+    public static <T> T readObject(Context ctx, int maxBytes, ObjectMapper mapper, Class<T> type) throws IOException {
+        T value = readOptionalObject(ctx, maxBytes, mapper, type);
+        if (value == null) {
+            throw new ApiException(400, "invalid_json", "request body is empty");
+        }
+        return value;
+    }
+
+    /** A JSON object body as {@code type}, or null when the request has no body at all. */
+    public static <T> T readOptionalObject(Context ctx, int maxBytes, ObjectMapper mapper, Class<T> type)
+            throws IOException {
+        checkDeclaredLength(ctx, maxBytes);
+        if (ctx.contentLength() == 0 && ctx.contentType() == null) {
+            return null;
+        }
+        byte[] body = read(ctx, maxBytes);
+        if (body.length == 0) {
+            return null;
+        }
+        requireJson(ctx);
+        if (!mapper.readTree(body).isObject()) {
+            throw new ApiException(400, "invalid_json", "request body must be a JSON object");
+        }
+        return mapper.readValue(body, type);
     }
 }

@@ -38,7 +38,7 @@ public final class ErrorMapping {
 
     public static void write(Context ctx, ApiException e) {
         e.headers().forEach(ctx::header);
-        ctx.status(e.status()).json(new ErrorBody(e.code(), e.getMessage()));
+        ctx.status(e.status()).json(new ErrorBody(e.code(), e.getMessage(), e.field()));
     }
 
     /** Names the offending field where Jackson knows it, without quoting the input. */
@@ -54,14 +54,17 @@ public final class ErrorMapping {
         if (e instanceof JsonMappingException m) {
             String field = fieldPath(m);
             if (m instanceof UnrecognizedPropertyException u) {
-                return new ApiException(400, "invalid_json", "unknown field '" + join(field, u.getPropertyName()) + "'");
+                String unknown = join(field, u.getPropertyName());
+                return new ApiException(400, "invalid_json", "unknown field '" + unknown + "'", unknown);
             }
             if (m instanceof ValueInstantiationException v && v.getCause() != null && v.getCause().getMessage() != null) {
                 return new ApiException(400, "invalid_json",
-                        (field.isEmpty() ? "" : "field '" + field + "': ") + firstLine(v.getCause().getMessage()));
+                        (field.isEmpty() ? "" : "field '" + field + "': ") + firstLine(v.getCause().getMessage()),
+                        field.isEmpty() ? null : field);
             }
             if (!field.isEmpty()) {
-                return new ApiException(400, "invalid_json", "field '" + field + "' is missing or has the wrong type");
+                return new ApiException(400, "invalid_json", "field '" + field + "' is missing or has the wrong type",
+                        field);
             }
         }
         return new ApiException(400, "invalid_json", "request body does not have the expected shape");
