@@ -218,7 +218,7 @@ public final class DeviceHandlers {
             if (image != null && image.startsWith(QR_IMAGE_PREFIX)) {
                 qrCode.put("pngDataUrl", image);
             } else {
-                qrCode.putNull("pngDataUrl");
+                qrCode.put("pngDataUrl", QrImages.pngDataUrl(qr).orElse(null));
             }
         }
         String pairing = Stored.text(device, "pairingCode");
