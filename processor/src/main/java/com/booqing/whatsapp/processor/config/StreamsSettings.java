@@ -20,6 +20,8 @@ public final class StreamsSettings {
                 config.streamThreads(), config.topics());
     }
 
+    static final int COMMIT_INTERVAL_MS = 20;
+
     public static Properties properties(String applicationId, String bootstrapServers, Path stateDir, int threads,
                                         Topics topics) {
         Properties p = new Properties();
@@ -29,6 +31,9 @@ public final class StreamsSettings {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         // A webhook's events, its dedup entries and its consumed offset commit together or not at all.
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // Under exactly-once, events become visible to read_committed readers (the Redis projector) only when the
+        // transaction commits; the default 100 ms would be most of the webhook-to-Redis latency budget.
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.webhooksDeadLetter().name());
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Deserialization.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Processing.class);
@@ -58,6 +63,8 @@ public final class StreamsSettings {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         // A tenant's new state, its records, its audit event and the command's outcome commit together.
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // A REST write waits for its outcome, which is visible only after the commit.
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
