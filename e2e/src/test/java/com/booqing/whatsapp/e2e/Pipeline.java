@@ -8,6 +8,7 @@ import com.booqing.whatsapp.common.endpoint.ProviderType;
 import com.booqing.whatsapp.common.kafka.KafkaClients;
 import com.booqing.whatsapp.common.kafka.Topic;
 import com.booqing.whatsapp.common.kafka.Topics;
+import com.booqing.whatsapp.common.redis.RedisClients;
 import com.booqing.whatsapp.common.redis.RedisKeys;
 import com.booqing.whatsapp.common.tenant.TenantConfiguration;
 import com.booqing.whatsapp.ingress.Ingress;
@@ -16,7 +17,12 @@ import com.booqing.whatsapp.ingress.IngressDependencies;
 import com.booqing.whatsapp.processor.Processor;
 import com.booqing.whatsapp.processor.config.ProcessorConfig;
 import com.booqing.whatsapp.sender.Sender;
+import com.booqing.whatsapp.sender.SenderSettings;
+import com.booqing.whatsapp.sender.delivery.Sleeper;
+import com.booqing.whatsapp.sender.idempotency.RedisIdempotencyStore;
 import com.booqing.whatsapp.sender.provider.CloudApiAdapter;
+import com.booqing.whatsapp.sender.provider.EvolutionAdapter;
+import com.booqing.whatsapp.sender.provider.WahaAdapter;
 import com.booqing.whatsapp.simulator.SimEndpoint;
 import com.booqing.whatsapp.simulator.Simulator;
 import com.booqing.whatsapp.simulator.SimulatorConfig;
@@ -25,31 +31,98 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import redis.clients.jedis.JedisPooled;
 
+import java.net.http.HttpClient;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The whole gateway in one JVM, wired from environment variables the way the services' mains wire it: the
- * real broker and Redis from testkit, the simulator as the WhatsApp server, and a tenant with one Cloud API
- * endpoint seeded on the compacted topics. Topic names and the Redis namespace are unique per instance.
+ * The whole gateway in one JVM, wired from environment variables the way the services' mains wire it: the real
+ * broker and Redis from testkit, the simulator as the WhatsApp servers, the processor, the ingress and the sender
+ * with every provider adapter. Topic names and the Redis namespace are unique per instance.
+ *
+ * <p>Tenants and their endpoints are declared up front ({@link TenantSpec}): each endpoint is registered on the
+ * simulator, seeded on the compacted topics with sealed secrets, and the ingress and the sender are started only
+ * after that, so both know every endpoint before the first test runs (their start reads the topics to the end).
+ * The first endpoint of a tenant is its primary. Each simulated endpoint posts its webhooks to the ingress path of
+ * its gateway endpoint, signed with the endpoint's webhook secret (Cloud API app secret, WAHA HMAC key,
+ * Evolution jwt_key).
  */
 final class Pipeline implements AutoCloseable {
-    static final String PHONE_NUMBER_ID = "100000000000001";
-    static final String ACCESS_TOKEN = "e2e-access-token";
-    static final String APP_SECRET = "e2e-app-secret";
-    static final String VERIFY_TOKEN = "e2e-verify-token";
     static final String ADMIN_KEY = "e2e-admin-key-0123456789";
+    static final String PHONE_NUMBER_ID = "100000000000001";
+    static final String API_VERSION = "v23.0";
+    /** Short enough to keep the suite fast, long enough for a loaded machine's loopback. */
+    static final Map<String, String> FAST = Map.of(
+            "WHATSAPP_DEFAULT_TIMEOUT", "3000",
+            "WHATSAPP_DEFAULT_RETRIES", "2",
+            "SENDER_BACKOFF_BASE_MS", "100",
+            "SENDER_BACKOFF_MAX_MS", "500",
+            "SENDER_BREAKER_OPEN_MS", "1000");
 
-    final String tenantId;
-    final String endpointId;
-    final String simEndpointId = "sim-primary";
+    /** A tenant and its endpoints; the first endpoint is the primary. */
+    record TenantSpec(String name, List<EndpointSpec> endpoints) {
+        static TenantSpec of(String name, EndpointSpec... endpoints) {
+            return new TenantSpec(name, List.of(endpoints));
+        }
+    }
+
+    /** One endpoint of a tenant, by the name tests use for it. */
+    record EndpointSpec(String name, ProviderType provider) {
+        static EndpointSpec cloudApi(String name) {
+            return new EndpointSpec(name, ProviderType.CLOUD_API);
+        }
+
+        static EndpointSpec waha(String name) {
+            return new EndpointSpec(name, ProviderType.WAHA);
+        }
+
+        static EndpointSpec evolution(String name) {
+            return new EndpointSpec(name, ProviderType.EVOLUTION);
+        }
+    }
+
+    /** A seeded tenant. */
+    record Tenant(String name, String tenantId, Map<String, GatewayEndpoint> endpoints) {
+        GatewayEndpoint endpoint(String endpointName) {
+            GatewayEndpoint e = endpoints.get(endpointName);
+            if (e == null) {
+                throw new IllegalArgumentException("tenant " + name + " has no endpoint " + endpointName);
+            }
+            return e;
+        }
+
+        GatewayEndpoint primary() {
+            return endpoints.values().iterator().next();
+        }
+    }
+
+    /**
+     * A gateway endpoint and the simulated server behind it.
+     *
+     * @param simId         the simulator's id of the server
+     * @param apiKey        Cloud API access token, WAHA X-Api-Key or Evolution global apikey
+     * @param webhookSecret Cloud API app secret, WAHA HMAC key or Evolution jwt_key
+     * @param account       Cloud API phone number id, WAHA session name or Evolution instance name
+     */
+    record GatewayEndpoint(String name, String tenantId, String endpointId, ProviderType provider, String simId,
+                           SimEndpoint sim, String apiKey, String webhookSecret, String account) {
+        String webhookPath() {
+            return "/api/whatsapp/webhook/" + tenantId + "/" + endpointId;
+        }
+    }
+
     final Env env;
     final GatewayConfig gateway;
     final Topics topics;
@@ -59,24 +132,35 @@ final class Pipeline implements AutoCloseable {
     final Processor processor;
     final Ingress ingress;
     final Sender sender;
+    private final JedisPooled senderRedis;
+    private final Map<String, Tenant> tenants = new LinkedHashMap<>();
+
+    // The first tenant's primary endpoint, for the walking-skeleton test.
+    final String tenantId;
+    final String endpointId;
+    final String simEndpointId;
     final SimEndpoint simEndpoint;
 
+    /** One tenant ("salon") with one Cloud API endpoint, default timeouts. */
     Pipeline(Infra infra) {
-        tenantId = infra.uniqueId("salon");
-        endpointId = infra.uniqueId("ep");
+        this(infra, Map.of(), List.of(TenantSpec.of("salon", EndpointSpec.cloudApi("primary"))));
+    }
+
+    Pipeline(Infra infra, Map<String, String> extraEnv, List<TenantSpec> specs) {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        String namespace = infra.newRedisKeys().namespace();
-        env = new Env(Map.of(
+        Map<String, String> vars = new HashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers(),
                 "REDIS_URL", infra.redisUrl(),
                 "WHATSAPP_TOPIC_PREFIX", infra.uniqueId("e2e") + "-",
-                "WHATSAPP_REDIS_NAMESPACE", namespace,
+                "WHATSAPP_REDIS_NAMESPACE", infra.newRedisKeys().namespace(),
                 "WHATSAPP_ENCRYPTION_KEYS", "k1:" + Base64.getEncoder().encodeToString(key),
                 "WHATSAPP_ADMIN_API_KEY", ADMIN_KEY,
                 "WHATSAPP_DEFAULT_TIMEOUT", "5000",
                 "INGRESS_HOST", "127.0.0.1",
                 "INGRESS_PORT", "0"));
+        vars.putAll(extraEnv);
+        env = new Env(vars);
         gateway = GatewayConfig.from(env);
         topics = Topics.withPrefix(gateway.topicPrefix(), Topics.DEFAULT_PARTITIONS);
         keys = new RedisKeys(gateway.redisNamespace());
@@ -85,39 +169,126 @@ final class Pipeline implements AutoCloseable {
         simulator = new Simulator(SimulatorConfig.defaults()).start(0);
         processor = new Processor(ProcessorConfig.from(env), new SimpleMeterRegistry());
         processor.start(); // creates the topics
+        Instant now = Instant.now();
+        for (TenantSpec spec : specs) {
+            tenants.put(spec.name(), register(infra, spec));
+        }
+        seed(now);
+
         ingress = new Ingress(IngressConfig.from(env), IngressDependencies.production(gateway, secrets));
+        senderRedis = RedisClients.pooled(gateway.redisUrl(), 16);
+        Duration connectTimeout = gateway.defaultTimeout().compareTo(Duration.ofSeconds(10)) < 0
+                ? gateway.defaultTimeout() : Duration.ofSeconds(10);
+        HttpClient http = CloudApiAdapter.httpClient(connectTimeout);
+        sender = new Sender(gateway, SenderSettings.from(env, gateway), topics, secrets,
+                List.of(new CloudApiAdapter(http), new WahaAdapter(http), new EvolutionAdapter(http)),
+                new RedisIdempotencyStore(senderRedis, keys), Clock.systemUTC(), Sleeper.SYSTEM,
+                new SimpleMeterRegistry());
+        // Both read the seeded topics to their end before they serve; started side by side to save time.
+        CompletableFuture<Void> senderStarted = CompletableFuture.runAsync(sender::start);
         ingress.start();
-        simEndpoint = simulator.registerCloudApi(simEndpointId, PHONE_NUMBER_ID, ACCESS_TOKEN, APP_SECRET,
-                ingressUrl() + "/api/whatsapp/webhook/" + tenantId + "/" + endpointId);
-        seedTenant();
-        sender = new Sender(gateway, topics, secrets,
-                List.of(new CloudApiAdapter(CloudApiAdapter.httpClient(Duration.ofSeconds(2)))),
-                Clock.systemUTC(), new SimpleMeterRegistry());
-        sender.start();
+        awaitReady();
+        senderStarted.join();
+        for (Tenant t : tenants.values()) {
+            for (GatewayEndpoint e : t.endpoints().values()) {
+                simulator.webhookUrl(e.simId(), ingressUrl() + e.webhookPath());
+            }
+        }
+
+        Tenant first = tenants.values().iterator().next();
+        tenantId = first.tenantId();
+        endpointId = first.primary().endpointId();
+        simEndpointId = first.primary().simId();
+        simEndpoint = first.primary().sim();
+    }
+
+    Tenant tenant(String name) {
+        Tenant t = tenants.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("no tenant " + name);
+        }
+        return t;
     }
 
     String ingressUrl() {
         return "http://127.0.0.1:" + ingress.port();
     }
 
-    private void seedTenant() {
-        Instant now = Instant.now();
-        TenantConfiguration config = TenantConfiguration.defaults(tenantId, gateway, now);
-        config = new TenantConfiguration(tenantId, endpointId, config.failoverEnabled(), config.autoReconnect(),
-                config.reconnectInterval(), config.healthCheckInterval(), config.webhookRetries(),
-                config.messageTimeout(), now, now);
-        Endpoint endpoint = new Endpoint(endpointId, tenantId, "Primary (simulator)", ProviderType.CLOUD_API,
-                simEndpoint.apiUrl(), "v23.0", PHONE_NUMBER_ID, null, null,
-                secrets.seal(ACCESS_TOKEN, Endpoint.secretContext(tenantId, endpointId, "apiKey")),
-                secrets.seal(APP_SECRET, Endpoint.secretContext(tenantId, endpointId, "webhookSecret")),
-                secrets.seal(VERIFY_TOKEN, Endpoint.secretContext(tenantId, endpointId, "verifyToken")),
-                true, true, 1, now, now);
+    private Tenant register(Infra infra, TenantSpec spec) {
+        String tenant = infra.uniqueId(spec.name());
+        Map<String, GatewayEndpoint> endpoints = new LinkedHashMap<>();
+        for (EndpointSpec e : spec.endpoints()) {
+            String id = infra.uniqueId("ep");
+            String simId = spec.name() + "-" + e.name() + "-" + id;
+            String apiKey = "e2e-api-key-" + id;
+            String webhookSecret = "e2e-webhook-secret-" + id;
+            GatewayEndpoint registered = switch (e.provider()) {
+                case CLOUD_API -> new GatewayEndpoint(e.name(), tenant, id, e.provider(), simId,
+                        simulator.registerCloudApi(simId, PHONE_NUMBER_ID, apiKey, webhookSecret, null), apiKey,
+                        webhookSecret, PHONE_NUMBER_ID);
+                case WAHA -> {
+                    String session = "s-" + id.replace('_', '-');
+                    yield new GatewayEndpoint(e.name(), tenant, id, e.provider(), simId,
+                            simulator.registerWaha(simId, session, apiKey, webhookSecret, null), apiKey,
+                            webhookSecret, session);
+                }
+                case EVOLUTION -> {
+                    String instance = "i-" + id;
+                    yield new GatewayEndpoint(e.name(), tenant, id, e.provider(), simId,
+                            simulator.registerEvolution(simId, instance, apiKey, webhookSecret, null), apiKey,
+                            webhookSecret, instance);
+                }
+            };
+            endpoints.put(e.name(), registered);
+        }
+        return new Tenant(spec.name(), tenant, endpoints);
+    }
+
+    private void seed(Instant now) {
         try (var producer = new KafkaProducer<>(KafkaClients.durableProducer(gateway.kafkaBootstrapServers(),
                 "e2e-seed", Duration.ofSeconds(10), Duration.ofSeconds(30)), new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            send(producer, topics.tenantConfig(), tenantId, config);
-            send(producer, topics.endpoints(), endpointId, endpoint);
+            for (Tenant t : tenants.values()) {
+                TenantConfiguration defaults = TenantConfiguration.defaults(t.tenantId(), gateway, now);
+                send(producer, topics.tenantConfig(), t.tenantId(), new TenantConfiguration(t.tenantId(),
+                        t.primary().endpointId(), defaults.failoverEnabled(), defaults.autoReconnect(),
+                        defaults.reconnectInterval(), defaults.healthCheckInterval(), defaults.webhookRetries(),
+                        defaults.messageTimeout(), now, now));
+                for (GatewayEndpoint e : t.endpoints().values()) {
+                    send(producer, topics.endpoints(), e.endpointId(), endpoint(e, e == t.primary(), now));
+                }
+            }
             producer.flush();
+        }
+    }
+
+    private Endpoint endpoint(GatewayEndpoint e, boolean primary, Instant now) {
+        String tenant = e.tenantId();
+        String id = e.endpointId();
+        boolean cloud = e.provider() == ProviderType.CLOUD_API;
+        return new Endpoint(id, tenant, e.name() + " (simulator)", e.provider(), e.sim().apiUrl(),
+                cloud ? API_VERSION : null,
+                cloud ? e.account() : null,
+                e.provider() == ProviderType.WAHA ? e.account() : null,
+                e.provider() == ProviderType.EVOLUTION ? e.account() : null,
+                secrets.seal(e.apiKey(), Endpoint.secretContext(tenant, id, "apiKey")),
+                secrets.seal(e.webhookSecret(), Endpoint.secretContext(tenant, id, "webhookSecret")),
+                cloud ? secrets.seal("e2e-verify-" + id, Endpoint.secretContext(tenant, id, "verifyToken")) : null,
+                true, primary, 1, now, now);
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!ingress.isReady()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the ingress did not become ready within 60 s");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the ingress", e);
+            }
         }
     }
 
@@ -132,9 +303,13 @@ final class Pipeline implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(sender::close);
-        closeQuietly(ingress::close);
-        closeQuietly(processor::close);
+        // Independent consumers and servers: stopped side by side, the simulator last.
+        List<CompletableFuture<Void>> stopping = new ArrayList<>();
+        stopping.add(CompletableFuture.runAsync(() -> closeQuietly(sender::close)));
+        stopping.add(CompletableFuture.runAsync(() -> closeQuietly(ingress::close)));
+        stopping.add(CompletableFuture.runAsync(() -> closeQuietly(processor::close)));
+        CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)).join();
+        closeQuietly(senderRedis::close);
         closeQuietly(simulator::close);
     }
 

@@ -188,12 +188,11 @@ public final class ProjectionPlanner {
     private void statusUpdate(RedisWrites w, MessageStatusUpdate u, Instant recordTime) {
         String at = Timestamps.iso(timeOf(u.timestamp(), recordTime));
         Fields move = Fields.of().put("errorCode", u.errorCode()).put("errorTitle", u.errorTitle());
-        if (u.messageId() != null) {
-            w.status(keys.message(u.messageId()), u.status(), at, Fields.of(), Fields.of(), move);
-            w.expire(keys.message(u.messageId()), ttl);
-            return;
-        }
         if (u.providerMessageId() == null) {
+            if (u.messageId() != null) {
+                w.status(keys.message(u.messageId()), u.status(), at, Fields.of(), Fields.of(), move);
+                w.expire(keys.message(u.messageId()), ttl);
+            }
             return;
         }
         String tenant = u.tenantId();
@@ -207,8 +206,12 @@ public final class ProjectionPlanner {
                 .put("providerMessageId", u.providerMessageId())
                 .put("provider", u.provider() == null ? null : u.provider().wireName())
                 .put("endpointId", u.endpointId());
+        // The provider id's msgref comes first; the gateway's id a receipt may carry (Cloud API
+        // biz_opaque_callback_data) finds the message when the send result never named the provider id.
+        String messageId = u.messageId() != null && Ids.isValidGeneratedId(u.messageId()) ? u.messageId() : null;
         w.receipt(keys.providerMessageRef(tenant, u.providerMessageId()), keys.message(""),
-                keys.message(holderId), holderId, u.status(), at, Fields.of(), nx, move, ttl);
+                keys.message(holderId), holderId, tenant, messageId,
+                messageId == null ? null : keys.message(messageId), u.status(), at, Fields.of(), nx, move, ttl);
     }
 
     // --- outbound messages ---

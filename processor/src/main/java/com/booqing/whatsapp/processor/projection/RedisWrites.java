@@ -114,13 +114,21 @@ public final class RedisWrites {
     /**
      * A receipt for a provider message id: applied to the message the msgref key points at, or, while there is
      * no mapping yet, to the holder message, which {@link #adopt} merges once the send result arrives.
+     * A receipt that also names the gateway's message id ({@code messageId}, else null) needs no mapping: the
+     * message at {@code messageKey} takes it if it is {@code tenantId}'s, the mapping is written then, and
+     * receipts held for the provider id are merged into it.
      */
     public RedisWrites receipt(String msgrefKey, String messageKeyPrefix, String holderKey, String holderId,
-                               MessageStatus status, String at, Fields set, Fields nx, Fields move, Duration ttl) {
+                               String tenantId, String messageId, String messageKey, MessageStatus status, String at,
+                               Fields set, Fields nx, Fields move, Duration ttl) {
         ObjectNode op = NODES.objectNode().put("op", "receipt");
         op.put("ref", index(msgrefKey));
         op.put("holder", index(holderKey));
         op.put("prefix", messageKeyPrefix).put("holderId", holderId).put("ttl", seconds(ttl));
+        if (messageId != null) {
+            op.put("mk", index(messageKey));
+            op.put("mid", messageId).put("tenant", tenantId);
+        }
         statusFields(op, status, at, set, nx, move);
         ops.add(op);
         return this;

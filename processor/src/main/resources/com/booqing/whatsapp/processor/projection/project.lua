@@ -69,18 +69,69 @@ local function append_history(key, status, at)
   redis.call('HSET', key, 'history', history)
 end
 
+-- The sender's errorCode for a send whose outcome it does not know (a timeout or reset after the request left,
+-- or an interrupted attempt: sender/DELIVERY.md). Such a "failed" is a guess, not a verdict.
+local AMBIGUOUS = 'ambiguous'
+-- Statuses only a message that went out can have.
+local WENT_OUT = { sent = true, delivered = true, read = true, played = true }
+
+local function field_of(pairs_list, name)
+  if pairs_list then
+    for i = 1, #pairs_list, 2 do
+      if pairs_list[i] == name then
+        return pairs_list[i + 1]
+      end
+    end
+  end
+  return nil
+end
+
 -- Moves a message's status forward only; 'set' fields are written regardless, 'move' fields only with the move.
+-- Two exceptions to "failed is terminal" for an ambiguous send: a receipt proves the message went out, so it
+-- moves an ambiguous failure forward (and a provider's own failure replaces the guess); and an ambiguous
+-- failure never overrides a status that already proves the message went out.
 local function apply_status(key, status, at, set, nx, move)
   hsetnx_pairs(key, nx)
   hset_pairs(key, set)
   local current = redis.call('HGET', key, 'status')
   append_history(key, status, at)
+  if status == 'failed' and field_of(move, 'errorCode') == AMBIGUOUS and WENT_OUT[current] then
+    return false
+  end
+  if current == 'failed' and (WENT_OUT[status] or status == 'failed')
+      and redis.call('HGET', key, 'errorCode') == AMBIGUOUS then
+    redis.call('HDEL', key, 'errorCode', 'errorTitle')
+    redis.call('HSET', key, 'status', status, 'updatedAt', at)
+    hset_pairs(key, move)
+    return true
+  end
   if can_move(current, status) then
     redis.call('HSET', key, 'status', status, 'updatedAt', at)
     hset_pairs(key, move)
     return true
   end
   return false
+end
+
+-- Applies the receipts kept on a holder message (they came before anyone knew their message) to the message
+-- they belong to, and deletes the holder.
+local function merge_holder(holder, target, ttl)
+  if redis.call('EXISTS', holder) == 0 then
+    return
+  end
+  local held = redis.call('HMGET', holder, 'history', 'status', 'errorCode', 'errorTitle')
+  if held[1] then
+    for _, entry in ipairs(cjson.decode(held[1])) do
+      local move = {}
+      if entry.status == held[2] then
+        if held[3] then move[#move + 1] = 'errorCode'; move[#move + 1] = held[3] end
+        if held[4] then move[#move + 1] = 'errorTitle'; move[#move + 1] = held[4] end
+      end
+      apply_status(target, entry.status, entry.at, nil, nil, move)
+    end
+  end
+  redis.call('DEL', holder)
+  redis.call('EXPIRE', target, ttl)
 end
 
 for _, op in ipairs(ops) do
@@ -107,11 +158,19 @@ for _, op in ipairs(ops) do
   elseif kind == 'status' then
     apply_status(KEYS[op.k], op.status, op.at, op.set, op.nx, op.move)
   elseif kind == 'receipt' then
-    -- A receipt finds its message through the msgref key; until the send result has written that mapping
-    -- it is kept on a holder message, which 'adopt' merges later.
+    -- A receipt finds its message through the msgref key. Without one (the send result has not arrived, or named
+    -- no provider id because the send was ambiguous) the gateway's message id the receipt may carry (Cloud API
+    -- biz_opaque_callback_data) finds it, if that message is this tenant's; the msgref is then written so that
+    -- the provider id is known from now on. Otherwise the receipt is kept on a holder message, which 'adopt'
+    -- merges later.
     local id = redis.call('GET', KEYS[op.ref])
     local target
     local nx = op.nx or {}
+    if not id and op.mid and redis.call('HGET', KEYS[op.mk], 'tenantId') == op.tenant then
+      id = op.mid
+      redis.call('SET', KEYS[op.ref], id, 'EX', op.ttl)
+      merge_holder(KEYS[op.holder], KEYS[op.mk], op.ttl)
+    end
     if id then
       target = op.prefix .. id
     else
@@ -123,23 +182,7 @@ for _, op in ipairs(ops) do
     redis.call('EXPIRE', target, op.ttl)
   elseif kind == 'adopt' then
     redis.call('SET', KEYS[op.ref], op.id, 'EX', op.ttl)
-    local holder = KEYS[op.holder]
-    if redis.call('EXISTS', holder) == 1 then
-      local target = KEYS[op.target]
-      local held = redis.call('HMGET', holder, 'history', 'status', 'errorCode', 'errorTitle')
-      if held[1] then
-        for _, entry in ipairs(cjson.decode(held[1])) do
-          local move = {}
-          if entry.status == held[2] then
-            if held[3] then move[#move + 1] = 'errorCode'; move[#move + 1] = held[3] end
-            if held[4] then move[#move + 1] = 'errorTitle'; move[#move + 1] = held[4] end
-          end
-          apply_status(target, entry.status, entry.at, nil, nil, move)
-        end
-      end
-      redis.call('DEL', holder)
-      redis.call('EXPIRE', target, op.ttl)
-    end
+    merge_holder(KEYS[op.holder], KEYS[op.target], op.ttl)
   elseif kind == 'conv' then
     local conv = KEYS[op.k]
     local msgs = KEYS[op.msgs]

@@ -9,6 +9,8 @@ import com.booqing.whatsapp.common.event.Envelope;
 import com.booqing.whatsapp.common.json.JsonSerde;
 import com.booqing.whatsapp.common.message.InboundMessage;
 import com.booqing.whatsapp.common.message.MessageContent;
+import com.booqing.whatsapp.common.message.MessageStatus;
+import com.booqing.whatsapp.common.message.MessageStatusUpdate;
 import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.common.redis.RedisKeys;
 import com.booqing.whatsapp.processor.inbound.ConversationKeys;
@@ -181,6 +183,37 @@ class ProjectionPlannerTest {
 
         assertThat(opNames(plan)).doesNotContain("link");
         assertThat(plan.writes().ops().get(opNames(plan).indexOf("conv")).has("lidref")).isFalse();
+    }
+
+    @Test
+    void aReceiptNamingTheGatewayMessageIdHandsItToTheScriptBesideTheMsgref() {
+        ProjectionPlanner.Plan plan = planner.plan(receipt("msg_5f1c0a9e2b7d4c3a8e6f1b2c3d4e5f60"));
+
+        JsonNode receipt = plan.writes().ops().get(opNames(plan).indexOf("receipt"));
+        assertThat(receipt.get("mid").asText()).isEqualTo("msg_5f1c0a9e2b7d4c3a8e6f1b2c3d4e5f60");
+        assertThat(receipt.get("tenant").asText()).isEqualTo("acme");
+        assertThat(plan.writes().keys().get(receipt.get("mk").asInt() - 2))
+                .isEqualTo("wa-unit:message:msg_5f1c0a9e2b7d4c3a8e6f1b2c3d4e5f60");
+        assertThat(plan.writes().keys().get(receipt.get("ref").asInt() - 2)).isEqualTo("wa-unit:msgref:acme:wamid.R");
+    }
+
+    @Test
+    void aReceiptWithoutAUsableGatewayIdIsFoundThroughTheMsgrefOnly() {
+        for (String messageId : new String[] {null, "not an id"}) {
+            ProjectionPlanner.Plan plan = planner.plan(receipt(messageId));
+
+            JsonNode receipt = plan.writes().ops().get(opNames(plan).indexOf("receipt"));
+            assertThat(receipt.has("mid")).as("%s", messageId).isFalse();
+            assertThat(receipt.has("mk")).isFalse();
+        }
+    }
+
+    private ConsumerRecord<byte[], byte[]> receipt(String messageId) {
+        Instant at = Instant.parse("2025-06-09T10:00:00Z");
+        Envelope e = new Envelope("evt_r", "acme", at, "req", new MessageStatusUpdate(messageId, "wamid.R", "acme",
+                "ep_1", ProviderType.CLOUD_API, "+16505551234", MessageStatus.DELIVERED, at, null, null));
+        return record(topics.events().name(), "acme:+16505551234",
+                JsonSerde.of(Envelope.class).encode(e));
     }
 
     @Test

@@ -91,17 +91,24 @@ public final class WahaAdapter implements ProviderAdapter {
     }
 
     /**
-     * The WAMessage's {@code id}: a serialized string ("true_31612345678@c.us_3EB0..."), or with some engines an
-     * object carrying {@code _serialized}. A reaction's answer has none; WAHA accepted it all the same.
+     * The bare message id of the answer's WAMessage, the provider message id the gateway records. WAHA answers
+     * with a serialized id ("true_31612345678@c.us_3EB0...") or, with some engines, an object carrying the bare
+     * {@code id} and {@code _serialized}. The bare id is what the processor reads from {@code message.ack}
+     * receipts in every engine and chat addressing (processor INBOUND.md, "Provider message ids"), so a receipt
+     * finds the message through it. A reaction's answer has none; WAHA accepted it all the same.
      */
     private String messageId(byte[] body) {
         try {
             JsonNode id = mapper.readTree(body).path("id");
             if (id.isTextual() && !id.asText().isBlank()) {
-                return id.asText();
+                return WahaIds.bare(id.asText());
+            }
+            JsonNode bare = id.path("id");
+            if (bare.isTextual() && !bare.asText().isBlank()) {
+                return bare.asText();
             }
             JsonNode serialized = id.path("_serialized");
-            return serialized.isTextual() && !serialized.asText().isBlank() ? serialized.asText() : null;
+            return serialized.isTextual() && !serialized.asText().isBlank() ? WahaIds.bare(serialized.asText()) : null;
         } catch (IOException | RuntimeException e) {
             return null;
         }

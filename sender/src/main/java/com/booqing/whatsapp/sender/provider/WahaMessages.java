@@ -43,7 +43,12 @@ final class WahaMessages {
         ObjectNode body = mapper.createObjectNode();
         body.put("session", session);
         if (content instanceof MessageContent.Reaction r) {
-            body.put("messageId", required(r.messageId(), "reaction.messageId"));
+            // The gateway stores WAHA's bare ids (what inbound messages carry); WAHA's reaction route needs the
+            // serialized id, which for a bare one is rebuilt as the recipient's message, as a business reacting to
+            // a customer does (Evolution's reactions make the same choice).
+            String target = required(r.messageId(), "reaction.messageId");
+            body.put("messageId", WahaIds.isSerialized(target) ? target
+                    : WahaIds.theirs(Fields.digits(command.to()) + "@c.us", target));
             body.put("reaction", r.emoji() == null ? "" : r.emoji());
             return new Request("PUT", "/api/reaction", body);
         }

@@ -25,8 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Request bodies after the WAHA docs' openapi (2026.7.1) and the answers and errors of reference §2.3. */
 class WahaAdapterTest {
     private static final String KEY = "waha-secret-key";
-    private static final String SENT_ID = "true_31612345678@c.us_3EB0C767D26A1D6A5F8B";
-    private static final String OK = "{\"id\":\"" + SENT_ID + "\",\"timestamp\":1666943582,\"from\":\"31600000000@c.us\","
+    private static final String SERIALIZED_ID = "true_31612345678@c.us_3EB0C767D26A1D6A5F8B";
+    /** The bare id: what the processor reads from message.ack receipts, so what the sender must record. */
+    private static final String SENT_ID = "3EB0C767D26A1D6A5F8B";
+    private static final String OK = "{\"id\":\"" + SERIALIZED_ID + "\",\"timestamp\":1666943582,\"from\":\"31600000000@c.us\","
             + "\"fromMe\":true,\"to\":\"31612345678@c.us\",\"body\":\"hi\",\"hasMedia\":false,\"ack\":1}";
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
@@ -191,12 +193,39 @@ class WahaAdapterTest {
         }
 
         @Test
-        void readsTheIdFromAnEngineThatAnswersWithAnIdObject() {
+        void recordsTheBareIdFromAnEngineThatAnswersWithAnIdObject() {
             server.answer(201, "{\"id\":{\"fromMe\":true,\"remote\":\"31612345678@c.us\",\"id\":\"3EB0\","
                     + "\"_serialized\":\"true_31612345678@c.us_3EB0\"}}");
 
             assertThat(adapter.send(endpoint, KEY, Fixtures.text(Fixtures.RECIPIENT, "hi"), TIMEOUT))
-                    .isEqualTo(new SendOutcome.Sent("true_31612345678@c.us_3EB0"));
+                    .isEqualTo(new SendOutcome.Sent("3EB0"));
+        }
+
+        @Test
+        void recordsTheBareIdOfAnIdObjectWithOnlyItsSerializedForm() {
+            server.answer(201, "{\"id\":{\"_serialized\":\"true_31612345678@lid_3EB0FF_123@lid\"}}");
+
+            assertThat(adapter.send(endpoint, KEY, Fixtures.text(Fixtures.RECIPIENT, "hi"), TIMEOUT))
+                    .isEqualTo(new SendOutcome.Sent("3EB0FF"));
+        }
+
+        @Test
+        void keepsAnIdThatIsNotSerializedAsItIs() {
+            server.answer(201, "{\"id\":\"3EB0ABCDEF\"}");
+
+            assertThat(adapter.send(endpoint, KEY, Fixtures.text(Fixtures.RECIPIENT, "hi"), TIMEOUT))
+                    .isEqualTo(new SendOutcome.Sent("3EB0ABCDEF"));
+        }
+
+        @Test
+        void reactsToABareIdAsTheRecipientsMessage() throws IOException {
+            server.answer(200, "");
+
+            adapter.send(endpoint, KEY, Fixtures.command(Fixtures.RECIPIENT,
+                    new MessageContent.Reaction("AAAAAAAAAAAAAAAAAAAA", "\uD83D\uDC4D")), TIMEOUT);
+
+            assertThat(mapper.readTree(server.requests().get(0).body()).path("messageId").asText())
+                    .isEqualTo("false_31612345678@c.us_AAAAAAAAAAAAAAAAAAAA");
         }
 
         @Test

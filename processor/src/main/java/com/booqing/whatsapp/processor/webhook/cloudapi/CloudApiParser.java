@@ -8,6 +8,7 @@ import com.booqing.whatsapp.common.message.InboundMessage;
 import com.booqing.whatsapp.common.message.MessageContent;
 import com.booqing.whatsapp.common.message.MessageStatus;
 import com.booqing.whatsapp.common.message.MessageStatusUpdate;
+import com.booqing.whatsapp.common.tenant.Ids;
 import com.booqing.whatsapp.common.webhook.RawWebhook;
 import com.booqing.whatsapp.processor.webhook.Fields;
 import com.booqing.whatsapp.processor.webhook.JsonPayload;
@@ -27,7 +28,9 @@ import java.util.List;
  * <ul>
  *   <li>{@code value.messages[]} -> {@link InboundMessage}, event id from (tenant, "cloud-api", wamid);</li>
  *   <li>{@code value.statuses[]} -> {@link MessageStatusUpdate}, event id from (tenant, "cloud-api", wamid,
- *       status); a status word the gateway does not know becomes an {@link UnknownEvent};</li>
+ *       status); a status word the gateway does not know becomes an {@link UnknownEvent}. The gateway's message
+ *       id, echoed in {@code biz_opaque_callback_data}, is kept as {@code messageId}: it finds the message even
+ *       when the sender never learnt the wamid (an ambiguous send);</li>
  *   <li>{@code value.errors[]} and changes of any other {@code field} -> {@link UnknownEvent}s. They carry no
  *       provider id, so their event id is derived from the raw webhook's request id and their position: a
  *       replay of the raw topic is deduplicated, a second HTTP delivery of the same error is not (a repeated
@@ -39,6 +42,7 @@ import java.util.List;
 public final class CloudApiParser implements WebhookParser {
     static final String PROVIDER = ProviderType.CLOUD_API.wireName();
     private static final String OBJECT = "whatsapp_business_account";
+    private static final String MESSAGE_ID_PREFIX = "msg_";
 
     @Override
     public ProviderType provider() {
@@ -163,7 +167,7 @@ public final class CloudApiParser implements WebhookParser {
         JsonNode error = status.path("errors").path(0);
         Instant at = orElse(Fields.epochSeconds(status.get("timestamp")), w.receivedAt());
         MessageStatusUpdate update = new MessageStatusUpdate(
-                null,
+                gatewayMessageId(status),
                 wamid,
                 w.tenantId(),
                 w.endpointId(),
@@ -175,6 +179,16 @@ public final class CloudApiParser implements WebhookParser {
                 error.isObject() ? Fields.text(error, "title") : null);
         batch.events.add(new Envelope(EventIds.eventId(w.tenantId(), PROVIDER, wamid, known.wireName()),
                 w.tenantId(), at, w.requestId(), update));
+    }
+
+    /**
+     * The gateway's message id from {@code biz_opaque_callback_data}: the sender puts the message id there and Meta
+     * echoes it on every status of that message (Meta, "Status messages webhook reference"). Anything else found
+     * there (another application's data on the same number) is not ours and is ignored.
+     */
+    static String gatewayMessageId(JsonNode status) {
+        String data = Fields.text(status, "biz_opaque_callback_data");
+        return data != null && data.startsWith(MESSAGE_ID_PREFIX) && Ids.isValidGeneratedId(data) ? data : null;
     }
 
     /** Cloud API status words; "played" is sent for voice messages although the v23 OpenAPI enum omits it. */
@@ -189,17 +203,25 @@ public final class CloudApiParser implements WebhookParser {
         };
     }
 
-    /** The sender's profile name: the contact whose wa_id is the sender, else the only contact. */
+    /**
+     * The sender's profile name: the contact whose wa_id is the sender, else the only contact. An empty name is
+     * no name, so that it never blanks the name a conversation already has.
+     */
     private static String contactName(JsonNode contacts, String from) {
         if (!isArray(contacts)) {
             return null;
         }
         for (JsonNode c : contacts) {
             if (from != null && from.equals(Fields.text(c, "wa_id"))) {
-                return Fields.text(c.get("profile"), "name");
+                return profileName(c);
             }
         }
-        return contacts.size() == 1 ? Fields.text(contacts.get(0).get("profile"), "name") : null;
+        return contacts.size() == 1 ? profileName(contacts.get(0)) : null;
+    }
+
+    private static String profileName(JsonNode contact) {
+        String name = Fields.text(contact.get("profile"), "name");
+        return name == null || name.isBlank() ? null : name;
     }
 
     private static boolean isArray(JsonNode node) {

@@ -9,6 +9,8 @@ import com.booqing.whatsapp.common.message.MessageContent;
 import com.booqing.whatsapp.common.message.MessageStatus;
 import com.booqing.whatsapp.common.message.MessageStatusUpdate;
 import com.booqing.whatsapp.processor.webhook.ParseResult;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -160,6 +162,45 @@ class CloudApiParserTest {
         assertThat(u.recipient()).isEqualTo("+972987654321");
         assertThat(u.endpointId()).isEqualTo(ENDPOINT);
         assertThat(e.eventId()).isEqualTo(EventIds.eventId(TENANT, "cloud-api", "wamid.xyzxyz", word));
+    }
+
+    @Test
+    void anEmptyProfileNameIsNoContactName() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode body = (ObjectNode) json.readTree(cloudApi("text-message.json"));
+        ((ObjectNode) body.at("/entry/0/changes/0/value/contacts/0/profile")).put("name", "");
+
+        ParseResult result = parser.parse(rawCloudApi("req-empty-name", json.writeValueAsBytes(body)));
+
+        assertThat(((InboundMessage) result.events().get(0).payload()).contactName()).isNull();
+    }
+
+    @Test
+    void keepsTheGatewayMessageIdTheSenderPutInCallbackData() {
+        MessageStatusUpdate u = statusWithCallbackData("msg_5f1c0a9e2b7d4c3a8e6f1b2c3d4e5f60");
+
+        assertThat(u.messageId()).isEqualTo("msg_5f1c0a9e2b7d4c3a8e6f1b2c3d4e5f60");
+        assertThat(u.providerMessageId()).isEqualTo("wamid.xyzxyz");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"outbox:local-id", "msg_", "msg_with spaces", "'{\"originator\":\"bizai\"}'"})
+    void ignoresCallbackDataThatIsNotAGatewayMessageId(String data) {
+        assertThat(statusWithCallbackData(data).messageId()).isNull();
+    }
+
+    /** status-delivered.json as Meta sends it for a message sent with biz_opaque_callback_data. */
+    private MessageStatusUpdate statusWithCallbackData(String data) {
+        try {
+            ObjectMapper json = new ObjectMapper();
+            ObjectNode body = (ObjectNode) json.readTree(cloudApi("status-delivered.json"));
+            ((ObjectNode) body.at("/entry/0/changes/0/value/statuses/0")).put("biz_opaque_callback_data", data);
+            ParseResult result = parser.parse(rawCloudApi("req-cb", json.writeValueAsBytes(body)));
+            assertThat(result.problems()).isEmpty();
+            return (MessageStatusUpdate) result.events().get(0).payload();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
