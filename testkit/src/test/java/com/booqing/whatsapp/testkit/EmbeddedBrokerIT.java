@@ -79,7 +79,8 @@ class EmbeddedBrokerIT {
             }
             assertThat(topics.all().stream().filter(Topic::compacted).map(Topic::name).collect(Collectors.toSet()))
                     .containsExactlyInAnyOrder(topics.tenantConfig().name(), topics.endpoints().name(),
-                            topics.devices().name(), topics.endpointHealth().name());
+                            topics.devices().name(), topics.endpointHealth().name(), topics.apiKeys().name(),
+                            topics.deviceSessions().name());
         }
     }
 
