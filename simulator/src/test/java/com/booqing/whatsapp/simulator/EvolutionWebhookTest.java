@@ -153,6 +153,9 @@ class EvolutionWebhookTest {
         assertThat(qr.path("code").asText()).startsWith("2@");
         assertThat(qr.path("pairingCode").isNull()).isTrue();
         await().atMost(WAIT).until(() -> simulator.sessionStatus("evo-2").equals("close"));
+        // The webhooks are posted asynchronously: the state can be "close" before the last one arrived.
+        await().atMost(WAIT).until(() -> receiver.events("connection.update").size() >= 2
+                && receiver.events("qrcode.updated").size() >= 5);
         List<JsonNode> qrEvents = receiver.events("qrcode.updated");
         // fast() allows 4 codes; the 5th is refused.
         assertThat(qrEvents).hasSize(5);
