@@ -139,6 +139,8 @@ class WahaWebhookTest {
         Http.call("POST", api2 + "/sessions/default/start", AUTH, null);
 
         await().atMost(WAIT).until(() -> simulator.sessionStatus("waha-2").equals("FAILED"));
+        // The webhooks are posted asynchronously: the state can be FAILED before the last one arrived.
+        await().atMost(WAIT).until(() -> receiver.events("session.status").size() >= 8);
         List<String> statuses = receiver.events("session.status").stream()
                 .map(e -> e.at("/payload/status").asText()).toList();
         // 6 QR codes (first 60 s, then 20 s each in real time), each announced as SCAN_QR_CODE, then FAILED.
