@@ -33,8 +33,11 @@ public record PairingTimings(Duration startDelay, Duration firstQr, Duration nex
         return new PairingTimings(Duration.ofMillis(500), Duration.ofSeconds(60), Duration.ofSeconds(20), 6, 30);
     }
 
-    /** Everything in tens of milliseconds, for tests. */
+    /**
+     * For tests: a whole QR cycle in about three seconds, short enough to watch the limit being reached and long
+     * enough that a test on a loaded 2-core machine can still scan a code before it expires.
+     */
     public static PairingTimings fast() {
-        return new PairingTimings(Duration.ofMillis(20), Duration.ofMillis(150), Duration.ofMillis(80), 6, 4);
+        return new PairingTimings(Duration.ofMillis(20), Duration.ofMillis(1_000), Duration.ofMillis(400), 6, 4);
     }
 }
