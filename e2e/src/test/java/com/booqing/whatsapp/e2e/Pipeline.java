@@ -11,6 +11,8 @@ import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.common.redis.RedisClients;
 import com.booqing.whatsapp.common.redis.RedisKeys;
 import com.booqing.whatsapp.common.tenant.TenantConfiguration;
+import com.booqing.whatsapp.health.HealthMonitor;
+import com.booqing.whatsapp.health.HealthSettings;
 import com.booqing.whatsapp.ingress.Ingress;
 import com.booqing.whatsapp.ingress.IngressConfig;
 import com.booqing.whatsapp.ingress.IngressDependencies;
@@ -93,6 +95,17 @@ final class Pipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * What runs besides the processor, the ingress and the sender.
+     *
+     * @param simulator     the simulator's configuration (pairing speed for WAHA sessions and Evolution instances)
+     * @param healthMonitor also run the health monitor with its device manager in-process, configured by the
+     *                      HEALTH_* variables of the environment
+     */
+    record Options(SimulatorConfig simulator, boolean healthMonitor) {
+        static final Options DEFAULT = new Options(SimulatorConfig.defaults(), false);
+    }
+
     /** A seeded tenant. */
     record Tenant(String name, String tenantId, Map<String, GatewayEndpoint> endpoints) {
         GatewayEndpoint endpoint(String endpointName) {
@@ -132,10 +145,12 @@ final class Pipeline implements AutoCloseable {
     final Processor processor;
     final Ingress ingress;
     final Sender sender;
+    /** Null unless {@link Options#healthMonitor()}. */
+    final HealthMonitor healthMonitor;
     private final JedisPooled senderRedis;
     private final Map<String, Tenant> tenants = new LinkedHashMap<>();
 
-    // The first tenant's primary endpoint, for the walking-skeleton test.
+    // The first tenant's primary endpoint, for the walking-skeleton test; null without seeded tenants.
     final String tenantId;
     final String endpointId;
     final String simEndpointId;
@@ -147,6 +162,10 @@ final class Pipeline implements AutoCloseable {
     }
 
     Pipeline(Infra infra, Map<String, String> extraEnv, List<TenantSpec> specs) {
+        this(infra, extraEnv, specs, Options.DEFAULT);
+    }
+
+    Pipeline(Infra infra, Map<String, String> extraEnv, List<TenantSpec> specs, Options options) {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         Map<String, String> vars = new HashMap<>(Map.of(
@@ -166,7 +185,7 @@ final class Pipeline implements AutoCloseable {
         keys = new RedisKeys(gateway.redisNamespace());
         secrets = SecretBox.fromEnv(env);
 
-        simulator = new Simulator(SimulatorConfig.defaults()).start(0);
+        simulator = new Simulator(options.simulator()).start(0);
         processor = new Processor(ProcessorConfig.from(env), new SimpleMeterRegistry());
         processor.start(); // creates the topics
         Instant now = Instant.now();
@@ -186,20 +205,27 @@ final class Pipeline implements AutoCloseable {
                 new SimpleMeterRegistry());
         // Both read the seeded topics to their end before they serve; started side by side to save time.
         CompletableFuture<Void> senderStarted = CompletableFuture.runAsync(sender::start);
+        healthMonitor = options.healthMonitor()
+                ? HealthMonitor.create(gateway, HealthSettings.from(env, gateway), topics, secrets,
+                Clock.systemUTC(), new SimpleMeterRegistry())
+                : null;
+        CompletableFuture<Void> monitorStarted = healthMonitor == null ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.runAsync(healthMonitor::start);
         ingress.start();
         awaitReady();
         senderStarted.join();
+        monitorStarted.join();
         for (Tenant t : tenants.values()) {
             for (GatewayEndpoint e : t.endpoints().values()) {
                 simulator.webhookUrl(e.simId(), ingressUrl() + e.webhookPath());
             }
         }
 
-        Tenant first = tenants.values().iterator().next();
-        tenantId = first.tenantId();
-        endpointId = first.primary().endpointId();
-        simEndpointId = first.primary().simId();
-        simEndpoint = first.primary().sim();
+        Tenant first = tenants.values().stream().filter(t -> !t.endpoints().isEmpty()).findFirst().orElse(null);
+        tenantId = first == null ? null : first.tenantId();
+        endpointId = first == null ? null : first.primary().endpointId();
+        simEndpointId = first == null ? null : first.primary().simId();
+        simEndpoint = first == null ? null : first.primary().sim();
     }
 
     Tenant tenant(String name) {
@@ -249,6 +275,9 @@ final class Pipeline implements AutoCloseable {
                 "e2e-seed", Duration.ofSeconds(10), Duration.ofSeconds(30)), new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             for (Tenant t : tenants.values()) {
+                if (t.endpoints().isEmpty()) {
+                    continue; // a tenant the test sets up through the management API
+                }
                 TenantConfiguration defaults = TenantConfiguration.defaults(t.tenantId(), gateway, now);
                 send(producer, topics.tenantConfig(), t.tenantId(), new TenantConfiguration(t.tenantId(),
                         t.primary().endpointId(), defaults.failoverEnabled(), defaults.autoReconnect(),
@@ -308,6 +337,9 @@ final class Pipeline implements AutoCloseable {
         stopping.add(CompletableFuture.runAsync(() -> closeQuietly(sender::close)));
         stopping.add(CompletableFuture.runAsync(() -> closeQuietly(ingress::close)));
         stopping.add(CompletableFuture.runAsync(() -> closeQuietly(processor::close)));
+        if (healthMonitor != null) {
+            stopping.add(CompletableFuture.runAsync(() -> closeQuietly(healthMonitor::close)));
+        }
         CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)).join();
         closeQuietly(senderRedis::close);
         closeQuietly(simulator::close);

@@ -57,6 +57,48 @@ final class RestClient {
         }
     }
 
+    /** An answer of the API: its status, raw body and the body as JSON (a missing node when it is not JSON). */
+    record Answer(int status, String body, JsonNode json) {
+    }
+
+    /**
+     * Any call of the API with {@code bearer} as the key; {@code jsonBody} null sends no body.
+     */
+    Answer call(String method, String path, String jsonBody, String bearer) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(Duration.ofSeconds(20))
+                .header("Authorization", "Bearer " + bearer);
+        if (jsonBody != null) {
+            b.header("Content-Type", "application/json");
+        }
+        b.method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(jsonBody));
+        try {
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode json;
+            try {
+                json = r.body().isEmpty() ? JSON.missingNode() : JSON.readTree(r.body());
+            } catch (IOException notJson) {
+                json = JSON.missingNode();
+            }
+            return new Answer(r.statusCode(), r.body(), json);
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@link #call} with the admin key and an object body. */
+    Answer admin(String method, String path, Object body) {
+        try {
+            return call(method, path, body == null ? null : JSON.writeValueAsString(body), Pipeline.ADMIN_KEY);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     JsonNode get(String path) {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path))

@@ -46,6 +46,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -76,6 +79,9 @@ public final class Ingress implements AutoCloseable {
     private final Authenticator authenticator;
     private final Javalin server;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ConcurrentMap<RequestKind, Timer> requestTimers = new ConcurrentHashMap<>();
+    /** Jetty's request threads, known once Jetty is built: answers written after a Kafka ack run there. */
+    private volatile Executor httpThreads;
 
     public Ingress(IngressConfig config, IngressDependencies deps) {
         this.config = config;
@@ -88,9 +94,9 @@ public final class Ingress implements AutoCloseable {
         this.webhooks = new WebhookHandlers(deps.endpoints(), verifiers, deps.secrets(), publisher, deps.topics(),
                 new WebhookMetrics(deps.metrics()), deps.clock(), config.maxBodyBytes(),
                 new WebhookRateLimiter(config.webhookRatePerSecond(), config.webhookRatePerSecond(),
-                        WebhookRateLimiter.DEFAULT_MAX_TRACKED_PATHS, deps.nanoTime()));
+                        WebhookRateLimiter.DEFAULT_MAX_TRACKED_PATHS, deps.nanoTime()), this::respond);
         this.messages = new MessageHandlers(publisher, deps.topics(), messageReader, json, deps.clock(),
-                config.maxBodyBytes(), deps.metrics());
+                config.maxBodyBytes(), deps.metrics(), this::respond);
         this.conversations = new ConversationHandlers(new ConversationReader(deps.redis(), deps.redisKeys()),
                 messageReader);
 
@@ -173,7 +179,10 @@ public final class Ingress implements AutoCloseable {
      */
     private void configureJetty(JavalinConfig c) {
         c.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(config.maxHeaderBytes()));
-        c.jetty.modifyServer(jetty -> jetty.setErrorHandler(new JettyErrors(deps.metrics())));
+        c.jetty.modifyServer(jetty -> {
+            jetty.setErrorHandler(new JettyErrors(deps.metrics()));
+            httpThreads = jetty.getThreadPool();
+        });
         c.jetty.addConnector((jetty, http) -> {
             ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
             connector.setHost(c.jetty.host);
@@ -219,16 +228,39 @@ public final class Ingress implements AutoCloseable {
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(deps.metrics().scrape());
     }
 
-    /** Route templates, not paths: no phone numbers in logs, bounded metric tags. Query strings are never logged. */
+    private void respond(Runnable answer) {
+        Executor threads = httpThreads;
+        if (threads == null) {
+            throw new IllegalStateException("the HTTP server is not built yet");
+        }
+        threads.execute(answer);
+    }
+
+    /**
+     * Route templates, not paths: no phone numbers in logs, bounded metric tags. Query strings are never logged.
+     * The access log is at DEBUG, off by default (a line per request is a large share of a webhook's cost);
+     * refusals are counted in metrics and logged, rate-limited, where they happen.
+     */
     private void logRequest(Context ctx, Float millis) {
         String route = Routes.template(ctx);
         int status = ctx.status().getCode();
-        Timer.builder("ingress.http.requests")
-                .tag("method", ctx.method().name()).tag("route", route).tag("status", Integer.toString(status))
-                .register(deps.metrics())
+        String method = ctx.method().name();
+        requestTimers.computeIfAbsent(new RequestKind(method, route, status), this::requestTimer)
                 .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
-        access.info("{} {} {} {}ms tenant={}", ctx.method().name(), route, status, Math.round(millis),
-                ctx.pathParamMap().getOrDefault("tenantId", "-"));
+        if (access.isDebugEnabled()) {
+            access.debug("{} {} {} {}ms tenant={}", method, route, status, Math.round(millis),
+                    ctx.pathParamMap().getOrDefault("tenantId", "-"));
+        }
+    }
+
+    private Timer requestTimer(RequestKind kind) {
+        return Timer.builder("ingress.http.requests")
+                .tag("method", kind.method()).tag("route", kind.route()).tag("status", Integer.toString(kind.status()))
+                .register(deps.metrics());
+    }
+
+    /** Bounded: routes are templates (or "unmatched") and statuses a small set. */
+    private record RequestKind(String method, String route, int status) {
     }
 
     @Override

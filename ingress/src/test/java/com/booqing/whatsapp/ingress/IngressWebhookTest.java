@@ -21,10 +21,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static com.booqing.whatsapp.ingress.TestEndpoints.cloudApiSignature;
@@ -181,6 +184,74 @@ class IngressWebhookTest {
             assertThat(response.code()).isEqualTo(503);
             assertThat(response.headers().get("Retry-After")).containsExactly("5");
             assertThat(response.body().string()).contains("\"code\":\"unavailable\"");
+        });
+    }
+
+    private void awaitSends(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (producer.history().size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(producer.history()).hasSize(count);
+    }
+
+    /** The answer waits for the ack, however long it takes within the timeout, without holding a thread. */
+    @Test
+    void answers200OnlyOnceKafkaAcknowledged() {
+        producer = TestIngress.producer(false);
+        IngressConfig d = TestIngress.config();
+        IngressConfig patientConfig = new IngressConfig(d.host(), d.port(), d.adminApiKey(), d.maxBodyBytes(),
+                Duration.ofSeconds(10), d.webhookRatePerSecond(), d.maxHeaderBytes(), d.idleTimeout(), d.management());
+        http(patientConfig, (server, client) -> {
+            CompletableFuture<Response> answer = CompletableFuture.supplyAsync(() ->
+                    post(client, WEBHOOK + TENANT + "/" + EP, BODY, signedHeaders(cloudApiSignature(SECRET, BODY))));
+            awaitSends(1);
+            Thread.sleep(200);
+            assertThat(answer).isNotDone();
+
+            assertThat(producer.completeNext()).isTrue();
+
+            Response response = answer.get(5, TimeUnit.SECONDS);
+            assertThat(response.code()).isEqualTo(200);
+            assertThat(response.body().string()).startsWith("{\"status\":\"accepted\",\"requestId\":\"");
+        });
+    }
+
+    /** A failure reported by the producer after the handler returned maps to the same body as any 503. */
+    @Test
+    void answers503WhenKafkaFailsTheRecordLater() {
+        producer = TestIngress.producer(false);
+        IngressConfig d = TestIngress.config();
+        IngressConfig patientConfig = new IngressConfig(d.host(), d.port(), d.adminApiKey(), d.maxBodyBytes(),
+                Duration.ofSeconds(10), d.webhookRatePerSecond(), d.maxHeaderBytes(), d.idleTimeout(), d.management());
+        http(patientConfig, (server, client) -> {
+            CompletableFuture<Response> answer = CompletableFuture.supplyAsync(() ->
+                    post(client, WEBHOOK + TENANT + "/" + EP, BODY, signedHeaders(cloudApiSignature(SECRET, BODY))));
+            awaitSends(1);
+
+            assertThat(producer.errorNext(new org.apache.kafka.common.errors.NotEnoughReplicasException("isr"))).isTrue();
+
+            Response response = answer.get(5, TimeUnit.SECONDS);
+            assertThat(response.code()).isEqualTo(503);
+            assertThat(response.headers().get("Retry-After")).containsExactly("5");
+            assertThat(response.body().string()).isEqualTo(
+                    "{\"code\":\"unavailable\",\"message\":\"the gateway cannot accept this right now; retry later\"}");
+        });
+    }
+
+    /** Opened secrets are cached, but by sealed value: an updated secret takes effect on the next webhook. */
+    @Test
+    void picksUpAnUpdatedWebhookSecret() {
+        http((server, client) -> {
+            assertThat(post(client, WEBHOOK + TENANT + "/" + EP, BODY,
+                    signedHeaders(cloudApiSignature(SECRET, BODY))).code()).isEqualTo(200);
+
+            directory.put(TestEndpoints.cloudApi(BOX, TENANT, EP, "rotated-app-secret", VERIFY_TOKEN));
+
+            assertThat(post(client, WEBHOOK + TENANT + "/" + EP, BODY,
+                    signedHeaders(cloudApiSignature(SECRET, BODY))).code()).isEqualTo(401);
+            assertThat(post(client, WEBHOOK + TENANT + "/" + EP, BODY,
+                    signedHeaders(cloudApiSignature("rotated-app-secret", BODY))).code()).isEqualTo(200);
         });
     }
 

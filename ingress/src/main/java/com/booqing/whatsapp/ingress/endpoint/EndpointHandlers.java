@@ -108,8 +108,21 @@ public final class EndpointHandlers {
         String endpointId = Stored.text(endpoint(tenantId, ctx.pathParam("endpointId")), "id");
         ManagementCommands.Result result = commands.submit(tenantId, new ManagementCommand.DeleteEndpoint(endpointId));
         Answers.write(ctx, tenantId, result, commands,
-                outcome -> store.endpoint(tenantId, endpointId).isEmpty(),
+                outcome -> store.endpoint(tenantId, endpointId).isEmpty() && primaryMovedOff(tenantId, endpointId),
                 outcome -> deleted(endpointId, outcome.resource(), outcome.detail()));
+    }
+
+    /**
+     * Deleting the primary also changes the configuration and promotes another endpoint; those records are
+     * projected separately, so a read right after the answer must find all of them applied.
+     */
+    private boolean primaryMovedOff(String tenantId, String deletedId) {
+        String primary = store.config(tenantId).map(c -> Stored.text(c, "primaryEndpointId")).orElse(null);
+        if (deletedId.equals(primary)) {
+            return false;
+        }
+        return primary == null || store.endpoint(tenantId, primary)
+                .map(e -> e.path("isPrimary").asBoolean(false)).orElse(false);
     }
 
     /** {@code POST …/{endpointId}?action=test-health}. */

@@ -10,6 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +57,48 @@ public final class AckedPublisher {
             Thread.currentThread().interrupt();
             throw unavailable(record, e);
         }
+    }
+
+    /** Serialises with the topic's serdes and publishes without blocking on the ack; see {@link #publishAsync}. */
+    public <K, V> CompletableFuture<RecordMetadata> publishAsync(Topic<K, V> topic, ProducerRecord<K, V> record) {
+        return publishAsync(encode(topic, record));
+    }
+
+    /**
+     * Publishes and completes with the broker's ack, or exceptionally with an {@link UnavailableException} when
+     * the send fails or no ack came within the ack timeout (counted from this call, so including any time send() blocked). Only send() itself may block
+     * the caller (for metadata, bounded by the producer's max.block.ms). The future completes on the producer's
+     * I/O thread or the timeout's timer thread: a caller must not do blocking work (such as writing a response)
+     * in a dependent stage that runs there.
+     */
+    public CompletableFuture<RecordMetadata> publishAsync(ProducerRecord<byte[], byte[]> record) {
+        long deadline = System.nanoTime() + ackTimeout.toNanos();
+        CompletableFuture<RecordMetadata> ack = new CompletableFuture<>();
+        try {
+            producer.send(record, (metadata, error) -> {
+                if (error == null) {
+                    ack.complete(metadata);
+                } else {
+                    ack.completeExceptionally(unavailable(record, error));
+                }
+            });
+        } catch (KafkaException | IllegalStateException e) {
+            ack.completeExceptionally(unavailable(record, e));
+            return ack;
+        }
+        return ack.orTimeout(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                        unwrap(e) instanceof UnavailableException u ? u : unavailable(record, unwrap(e))));
+    }
+
+    /** The failure of a {@link #publishAsync} future as the 503 to answer (it already is one, unwrapped). */
+    public static UnavailableException asUnavailable(Throwable failure) {
+        return unwrap(failure) instanceof UnavailableException u ? u
+                : new UnavailableException("the gateway cannot accept this right now; retry later");
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
     public static <K, V> ProducerRecord<byte[], byte[]> encode(Topic<K, V> topic, ProducerRecord<K, V> record) {

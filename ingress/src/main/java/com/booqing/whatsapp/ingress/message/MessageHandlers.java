@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 
 /**
@@ -37,9 +38,12 @@ public final class MessageHandlers {
     private final Clock clock;
     private final int maxBodyBytes;
     private final Counter accepted;
+    private final Executor responder;
 
+    /** @param responder where the 202 is written once Kafka acknowledged (e.g. the HTTP server's thread pool) */
     public MessageHandlers(AckedPublisher publisher, Topics topics, MessageReader reader, ObjectMapper mapper,
-                           Clock clock, int maxBodyBytes, MeterRegistry registry) {
+                           Clock clock, int maxBodyBytes, MeterRegistry registry, Executor responder) {
+        this.responder = responder;
         this.publisher = publisher;
         this.topics = topics;
         this.reader = reader;
@@ -70,11 +74,18 @@ public final class MessageHandlers {
 
         SendCommand command = new SendCommand(null, tenantId, request.deviceId(), request.endpointId(), request.to(),
                 content, key.value(), request.notAfter(), clock.instant());
-        publisher.publish(topics.sendCommands(),
+        ProducerRecord<byte[], byte[]> record = AckedPublisher.encode(topics.sendCommands(),
                 new ProducerRecord<>(topics.sendCommands().name(), command.partitionKey(), command));
-        accepted.increment();
-        ctx.status(202).json(new Accepted(command.messageId(), MessageStatus.PENDING.wireName(), key.value(),
-                key.generated() ? Boolean.TRUE : null));
+        // Answered from the responder pool once the ack (or its timeout) is in; the request thread does not wait.
+        ctx.future(() -> publisher.publishAsync(record).handleAsync((ack, error) -> {
+            if (error != null) {
+                throw AckedPublisher.asUnavailable(error);
+            }
+            accepted.increment();
+            ctx.status(202).json(new Accepted(command.messageId(), MessageStatus.PENDING.wireName(), key.value(),
+                    key.generated() ? Boolean.TRUE : null));
+            return null;
+        }, responder));
     }
 
     public void get(Context ctx) {

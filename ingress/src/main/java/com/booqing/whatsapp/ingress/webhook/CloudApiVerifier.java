@@ -6,6 +6,7 @@ import com.booqing.whatsapp.common.endpoint.ProviderType;
 
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,10 +22,10 @@ public final class CloudApiVerifier implements WebhookVerifier {
     private static final String PREFIX = "sha256=";
     private static final int DIGEST_BYTES = 32;
 
-    private final SecretBox secrets;
+    private final WebhookSecret secrets;
 
     public CloudApiVerifier(SecretBox secrets) {
-        this.secrets = secrets;
+        this.secrets = new WebhookSecret(secrets);
     }
 
     @Override
@@ -33,13 +34,18 @@ public final class CloudApiVerifier implements WebhookVerifier {
     }
 
     @Override
+    public List<String> signatureHeaders() {
+        return List.of(SIGNATURE_HEADER);
+    }
+
+    @Override
     public boolean isAuthentic(Endpoint endpoint, WebhookRequest request) {
         Optional<byte[]> claimed = decode(request.header(SIGNATURE_HEADER));
         if (claimed.isEmpty()) {
             return false;
         }
-        return WebhookSecret.open(secrets, endpoint)
-                .map(appSecret -> MessageDigest.isEqual(Hmac.sha256(appSecret, request.body()), claimed.get()))
+        return secrets.open(endpoint)
+                .map(appSecret -> MessageDigest.isEqual(appSecret.sha256(request.body()), claimed.get()))
                 .orElse(false);
     }
 

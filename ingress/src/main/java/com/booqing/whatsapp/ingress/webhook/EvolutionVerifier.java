@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -45,18 +46,23 @@ public final class EvolutionVerifier implements WebhookVerifier {
     private static final int SIGNATURE_BYTES = 32;
     private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]+");
 
-    private final SecretBox secrets;
+    private final WebhookSecret secrets;
     private final Clock clock;
     private final ObjectMapper json = Json.strict();
 
     public EvolutionVerifier(SecretBox secrets, Clock clock) {
-        this.secrets = secrets;
+        this.secrets = new WebhookSecret(secrets);
         this.clock = clock;
     }
 
     @Override
     public ProviderType provider() {
         return ProviderType.EVOLUTION;
+    }
+
+    @Override
+    public List<String> signatureHeaders() {
+        return List.of(AUTHORIZATION);
     }
 
     @Override
@@ -75,8 +81,8 @@ public final class EvolutionVerifier implements WebhookVerifier {
             return false;
         }
         byte[] signingInput = (jwt[0] + "." + jwt[1]).getBytes(StandardCharsets.US_ASCII);
-        boolean signed = WebhookSecret.open(secrets, endpoint)
-                .map(secret -> MessageDigest.isEqual(Hmac.sha256(secret, signingInput), claimed))
+        boolean signed = secrets.open(endpoint)
+                .map(secret -> MessageDigest.isEqual(secret.sha256(signingInput), claimed))
                 .orElse(false);
         return signed && decodeObject(jwt[1]).map(this::claimsHold).orElse(false);
     }

@@ -24,18 +24,24 @@ public final class WahaVerifier implements WebhookVerifier {
     public static final String ALGORITHM_HEADER = "x-webhook-hmac-algorithm";
     public static final String ALGORITHM = "sha512";
     private static final int DIGEST_BYTES = 64;
+    private static final List<String> SIGNATURE_HEADERS = List.of(HMAC_HEADER, ALGORITHM_HEADER);
     private static final List<String> KEPT = List.of("content-type", "user-agent", "x-webhook-request-id",
             "x-webhook-timestamp");
 
-    private final SecretBox secrets;
+    private final WebhookSecret secrets;
 
     public WahaVerifier(SecretBox secrets) {
-        this.secrets = secrets;
+        this.secrets = new WebhookSecret(secrets);
     }
 
     @Override
     public ProviderType provider() {
         return ProviderType.WAHA;
+    }
+
+    @Override
+    public List<String> signatureHeaders() {
+        return SIGNATURE_HEADERS;
     }
 
     @Override
@@ -48,8 +54,8 @@ public final class WahaVerifier implements WebhookVerifier {
         if (claimed.isEmpty()) {
             return false;
         }
-        return WebhookSecret.open(secrets, endpoint)
-                .map(key -> MessageDigest.isEqual(Hmac.sha512(key, request.body()), claimed.get()))
+        return secrets.open(endpoint)
+                .map(key -> MessageDigest.isEqual(key.sha512(request.body()), claimed.get()))
                 .orElse(false);
     }
 

@@ -17,18 +17,21 @@ import com.booqing.whatsapp.ingress.http.UnavailableException;
 import com.booqing.whatsapp.ingress.kafka.AckedPublisher;
 import com.booqing.whatsapp.ingress.webhook.WebhookMetrics.Refusal;
 import io.javalin.http.Context;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.crypto.Mac;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 
 /**
@@ -62,11 +65,18 @@ public final class WebhookHandlers {
     private final int maxBodyBytes;
     private final WebhookRateLimiter rateLimiter;
     private final Map<Refusal, ThrottledLog> refusalLogs = new EnumMap<>(Refusal.class);
-    private final byte[] decoyKey = new byte[32];
+    /** An HMAC like a cached endpoint secret's, so the decoy work costs what a real check costs. */
+    private final Mac decoy;
+    private final RequestIds requestIds = new RequestIds();
+    private final Executor responder;
 
+    /**
+     * @param responder where answers are written once Kafka acknowledged (e.g. the HTTP server's thread pool)
+     */
     public WebhookHandlers(EndpointDirectory directory, List<WebhookVerifier> verifiers, SecretBox secrets,
                            AckedPublisher publisher, Topics topics, WebhookMetrics metrics, Clock clock,
-                           int maxBodyBytes, WebhookRateLimiter rateLimiter) {
+                           int maxBodyBytes, WebhookRateLimiter rateLimiter, Executor responder) {
+        this.responder = responder;
         this.directory = directory;
         verifiers.forEach(v -> this.verifiers.put(v.provider(), v));
         this.secrets = secrets;
@@ -79,7 +89,9 @@ public final class WebhookHandlers {
         for (Refusal reason : Refusal.values()) {
             refusalLogs.put(reason, new ThrottledLog(log, LOG_INTERVAL));
         }
+        byte[] decoyKey = new byte[32];
         new SecureRandom().nextBytes(decoyKey);
+        this.decoy = Hmac.initialised(Hmac.SHA256, decoyKey);
     }
 
     public void receive(Context ctx) {
@@ -97,17 +109,17 @@ public final class WebhookHandlers {
         if (!directory.isReady()) {
             throw refuse(Refusal.NOT_READY, new UnavailableException("the gateway is starting; retry later"));
         }
-        WebhookRequest request = new WebhookRequest(tenantId, endpointId, ctx.headerMap(), body);
         Optional<Endpoint> found = endpointOf(tenantId, endpointId)
                 .filter(e -> eventPath == null || (e.provider() == ProviderType.EVOLUTION && isEventPath(eventPath)));
         Optional<WebhookVerifier> verifier = found.map(e -> verifiers.get(e.provider()));
         if (found.isEmpty() || verifier.isEmpty()) {
             // Same HMAC work as a real check, so the answer's timing does not tell an unknown endpoint apart.
-            Hmac.sha256(decoyKey, body);
+            Hmac.cloneOf(decoy).doFinal(body);
             refusalLogs.get(Refusal.UNKNOWN_ENDPOINT).warn("refused a webhook for an unknown or inactive endpoint");
             throw refuse(Refusal.UNKNOWN_ENDPOINT, invalidSignature());
         }
         Endpoint endpoint = found.get();
+        WebhookRequest request = new WebhookRequest(tenantId, endpointId, headers(ctx, verifier.get()), body);
         if (!authentic(verifier.get(), endpoint, request)) {
             refusalLogs.get(Refusal.INVALID_SIGNATURE).warn(
                     "refused a {} webhook for endpoint {} of tenant {}: missing or invalid signature",
@@ -118,15 +130,35 @@ public final class WebhookHandlers {
         if (eventPath != null) {
             kept.put(EVOLUTION_EVENT_PATH_HEADER, eventPath);
         }
-        RawWebhook raw = new RawWebhook(UUID.randomUUID().toString(), endpoint.tenantId(), endpoint.id(),
+        RawWebhook raw = new RawWebhook(requestIds.next(), endpoint.tenantId(), endpoint.id(),
                 endpoint.provider(), clock.instant(), kept, body);
-        try {
-            publisher.publish(topics.webhooksRaw(), raw.toRecord(topics.webhooksRaw().name()));
-        } catch (UnavailableException e) {
-            throw refuse(Refusal.KAFKA_UNAVAILABLE, e);
+        ProducerRecord<byte[], byte[]> record = AckedPublisher.encode(topics.webhooksRaw(),
+                raw.toRecord(topics.webhooksRaw().name()));
+        // The request thread does not wait for the ack: the answer is written from the responder pool once the
+        // ack (or the ack timeout) is in, never from the producer's own thread, which a slow client must not stall.
+        ctx.future(() -> publisher.publishAsync(record)
+                .handleAsync((ack, error) -> {
+                    if (error != null) {
+                        throw refuse(Refusal.KAFKA_UNAVAILABLE, AckedPublisher.asUnavailable(error));
+                    }
+                    metrics.accepted(endpoint.provider());
+                    ctx.status(200).json(new Accepted("accepted", raw.requestId()));
+                    return null;
+                }, responder));
+    }
+
+    /** Only the headers a verifier reads or keeps, names lower-cased: not a copy of every header sent. */
+    private static Map<String, String> headers(Context ctx, WebhookVerifier verifier) {
+        Map<String, String> headers = new HashMap<>();
+        for (List<String> names : List.of(verifier.signatureHeaders(), verifier.keptHeaders())) {
+            for (String name : names) {
+                String value = ctx.header(name);
+                if (value != null) {
+                    headers.put(name, value);
+                }
+            }
         }
-        metrics.accepted(endpoint.provider());
-        ctx.status(200).json(new Accepted("accepted", raw.requestId()));
+        return headers;
     }
 
     public void verify(Context ctx) {

@@ -23,6 +23,12 @@ public interface WebhookVerifier {
     boolean isAuthentic(Endpoint endpoint, WebhookRequest request);
 
     /**
+     * Lower-case names of the request headers {@link #isAuthentic} reads. Only these and {@link #keptHeaders()}
+     * are copied into the {@link WebhookRequest}: a header missing here is absent, so the webhook is refused.
+     */
+    List<String> signatureHeaders();
+
+    /**
      * Lower-case names of the request headers kept with the raw webhook on Kafka. Never signatures or
      * credentials: the record is replayable and readable by operators.
      */
