@@ -178,6 +178,8 @@ final class Pipeline implements AutoCloseable {
                 "WHATSAPP_DEFAULT_TIMEOUT", "5000",
                 "INGRESS_HOST", "127.0.0.1",
                 "INGRESS_PORT", "0"));
+        // The simulator's endpoints listen on loopback, which the endpoint-URL guard refuses by default.
+        vars.put("WHATSAPP_ALLOW_PRIVATE_ENDPOINTS", "true");
         vars.putAll(extraEnv);
         env = new Env(vars);
         gateway = GatewayConfig.from(env);
