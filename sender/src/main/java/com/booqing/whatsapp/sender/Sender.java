@@ -31,6 +31,7 @@ import com.booqing.whatsapp.sender.endpoint.EndpointSelector;
 import com.booqing.whatsapp.sender.endpoint.ViewDirectory;
 import com.booqing.whatsapp.sender.idempotency.IdempotencyStore;
 import com.booqing.whatsapp.sender.idempotency.RedisIdempotencyStore;
+import com.booqing.whatsapp.sender.provider.EndpointAddressCheck;
 import com.booqing.whatsapp.sender.provider.ProviderAdapter;
 import com.booqing.whatsapp.sender.provider.ProviderAdapters;
 import com.booqing.whatsapp.sender.recipient.PhoneNumbers;
@@ -152,7 +153,7 @@ public final class Sender implements AutoCloseable {
                 clock);
         this.guards = new EndpointGuards(settings.breaker(), clock, meters);
         SecureRandom random = new SecureRandom();
-        Delivery delivery = new Delivery(new ProviderAdapters(adapters), guards, secrets,
+        Delivery delivery = new Delivery(new ProviderAdapters(adapters, EndpointAddressCheck.from(config)), guards, secrets,
                 new Backoff(settings.backoffBase(), settings.backoffMax(), random::nextDouble), settings.retries(),
                 clock, sleeper, metrics);
         this.handler = new SendHandler(directory, selector, guards, delivery, idempotency, new PhoneNumbers(),

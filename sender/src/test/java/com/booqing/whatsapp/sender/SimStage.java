@@ -96,6 +96,8 @@ final class SimStage implements AutoCloseable {
         env.put("REDIS_URL", infra.redisUrl());
         env.put("WHATSAPP_REDIS_NAMESPACE", keys.namespace());
         env.put("SENDER_GROUP_ID", group);
+        // The simulator's endpoints listen on loopback, which the endpoint-URL guard refuses by default.
+        env.put("WHATSAPP_ALLOW_PRIVATE_ENDPOINTS", "true");
         Env e = new Env(env);
         GatewayConfig config = GatewayConfig.from(e);
         HttpClient http = CloudApiAdapter.httpClient(Duration.ofSeconds(1));

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Set;
 
@@ -63,34 +62,19 @@ public final class CloudApiAdapter implements ProviderAdapter {
         try {
             uri = messagesUri(endpoint);
         } catch (IllegalArgumentException e) {
-            return SendOutcome.Failed.endpointRejected(ProviderCodes.ENDPOINT_MISCONFIGURED, e.getMessage());
+            return ProviderHttp.misconfigured(e);
         }
         byte[] body;
         try {
             body = mapper.writeValueAsBytes(messages.body(command));
-        } catch (InvalidContentException e) {
-            return SendOutcome.Failed.permanent(ProviderCodes.INVALID_CONTENT, e.getMessage());
-        } catch (IOException e) {
-            return SendOutcome.Failed.permanent(ProviderCodes.INVALID_CONTENT, "message cannot be encoded");
+        } catch (InvalidContentException | IOException e) {
+            return ProviderHttp.unencodable(e);
         }
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(timeout)
-                .header("Authorization", "Bearer " + secretApiKey)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        ProviderHttp.Exchange exchange = http.exchange(request, timeout);
-        if (exchange instanceof ProviderHttp.NoAnswer none) {
-            return none.outcome();
-        }
-        ProviderHttp.Answer answer = (ProviderHttp.Answer) exchange;
-        if (answer.status() >= 200 && answer.status() < 300) {
+        return http.sendJson("POST", uri, body, "Authorization", "Bearer " + secretApiKey, timeout, answer -> {
             String id = messageId(answer.body());
             return id != null ? new SendOutcome.Sent(id)
                     : new SendOutcome.Ambiguous("HTTP " + answer.status() + " without a message id");
-        }
-        return errors.classify(answer.status(), answer.body(), answer.retryAfter());
+        }, errors::classify);
     }
 
     private String messageId(byte[] body) {

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Set;
 
@@ -55,34 +54,18 @@ public final class EvolutionAdapter implements ProviderAdapter {
         try {
             call = messages.request(command);
             body = mapper.writeValueAsBytes(call.body());
-        } catch (InvalidContentException e) {
-            return SendOutcome.Failed.permanent(ProviderCodes.INVALID_CONTENT, e.getMessage());
-        } catch (IOException e) {
-            return SendOutcome.Failed.permanent(ProviderCodes.INVALID_CONTENT, "message cannot be encoded");
+        } catch (InvalidContentException | IOException e) {
+            return ProviderHttp.unencodable(e);
         }
         URI uri;
         try {
             uri = ProviderHttp.uri(endpoint, "/message/" + call.action() + "/"
                     + ProviderHttp.segment(endpoint.instanceName(), "instanceName"));
         } catch (IllegalArgumentException e) {
-            return SendOutcome.Failed.endpointRejected(ProviderCodes.ENDPOINT_MISCONFIGURED, e.getMessage());
+            return ProviderHttp.misconfigured(e);
         }
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(timeout)
-                .header("apikey", secretApiKey)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        ProviderHttp.Exchange exchange = http.exchange(request, timeout);
-        if (exchange instanceof ProviderHttp.NoAnswer none) {
-            return none.outcome();
-        }
-        ProviderHttp.Answer answer = (ProviderHttp.Answer) exchange;
-        if (answer.status() >= 200 && answer.status() < 300) {
-            return new SendOutcome.Sent(messageId(answer.body()));
-        }
-        return errors.classify(answer.status(), answer.body(), answer.retryAfter());
+        return http.sendJson("POST", uri, body, "apikey", secretApiKey, timeout,
+                answer -> new SendOutcome.Sent(messageId(answer.body())), errors::classify);
     }
 
     private String messageId(byte[] body) {

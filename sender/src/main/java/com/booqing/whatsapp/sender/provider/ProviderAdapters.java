@@ -17,8 +17,10 @@ public final class ProviderAdapters {
     public static final String UNSUPPORTED_CONTENT = "unsupported_content";
 
     private final Map<ProviderType, ProviderAdapter> byProvider = new EnumMap<>(ProviderType.class);
+    private final EndpointAddressCheck addresses;
 
-    public ProviderAdapters(List<ProviderAdapter> adapters) {
+    public ProviderAdapters(List<ProviderAdapter> adapters, EndpointAddressCheck addresses) {
+        this.addresses = addresses;
         for (ProviderAdapter a : adapters) {
             if (byProvider.put(a.provider(), a) != null) {
                 throw new IllegalArgumentException("two adapters for " + a.provider());
@@ -35,8 +37,9 @@ public final class ProviderAdapters {
     }
 
     /**
-     * Refusals that need no provider call: an unknown provider, or content the provider cannot carry. Both are
-     * about the endpoint, not the message, so another endpoint of the tenant may still take it.
+     * Refusals that need no provider call: an unknown provider, content the provider cannot carry, or an endpoint
+     * URL that may not be called. All are about the endpoint, not the message, so another endpoint of the tenant
+     * may still take it.
      */
     public Optional<SendOutcome.Failed> refusal(Endpoint endpoint, SendCommand command) {
         ProviderAdapter adapter = byProvider.get(endpoint.provider());
@@ -50,7 +53,7 @@ public final class ProviderAdapters {
                     endpoint.provider().wireName() + " cannot send '" + kind + "' messages: "
                             + adapter.unsupportedReason(kind)));
         }
-        return Optional.empty();
+        return addresses.refusal(endpoint);
     }
 
     /** Sends through the endpoint's adapter, or returns the refusal. */

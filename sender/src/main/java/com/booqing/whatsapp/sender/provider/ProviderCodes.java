@@ -8,6 +8,8 @@ public final class ProviderCodes {
     public static final String SECRET_UNAVAILABLE = "endpoint_secret_unavailable";
     /** The message lacks something the provider requires (a media URL, a title); sending again won't help. */
     public static final String INVALID_CONTENT = "invalid_content";
+    /** The endpoint URL, or an address its host resolves to, may not be called (EndpointUrlGuard). */
+    public static final String ENDPOINT_URL_REFUSED = "endpoint_url_refused";
 
     private ProviderCodes() {
     }

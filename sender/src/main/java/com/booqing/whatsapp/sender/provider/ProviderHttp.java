@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -40,10 +41,52 @@ final class ProviderHttp {
     record NoAnswer(SendOutcome outcome) implements Exchange {
     }
 
+    /** How a provider's non-2xx answer becomes a failure: {@link GraphErrors}, {@link WahaErrors}... */
+    @FunctionalInterface
+    interface ErrorAnswers {
+        SendOutcome.Failed classify(int status, byte[] body, Optional<String> retryAfterHeader);
+    }
+
     private final HttpClient http;
 
     ProviderHttp(HttpClient http) {
         this.http = http;
+    }
+
+    /**
+     * The call every adapter makes: a JSON body, a timeout, and the endpoint's key in {@code keyHeader} when it
+     * has one. A 2xx answer is read by {@code success}, any other by {@code errors}; no answer is a network outcome.
+     */
+    SendOutcome sendJson(String method, URI uri, byte[] body, String keyHeader, String key, Duration timeout,
+                         Function<Answer, SendOutcome> success, ErrorAnswers errors) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        if (key != null) {
+            request.header(keyHeader, key);
+        }
+        Exchange exchange = exchange(request.build(), timeout);
+        if (exchange instanceof NoAnswer none) {
+            return none.outcome();
+        }
+        Answer answer = (Answer) exchange;
+        if (answer.status() >= 200 && answer.status() < 300) {
+            return success.apply(answer);
+        }
+        return errors.classify(answer.status(), answer.body(), answer.retryAfter());
+    }
+
+    /** A message the adapter could not turn into a request body: sending it again won't help. */
+    static SendOutcome.Failed unencodable(Exception e) {
+        return SendOutcome.Failed.permanent(ProviderCodes.INVALID_CONTENT,
+                e instanceof InvalidContentException ? e.getMessage() : "message cannot be encoded");
+    }
+
+    /** Endpoint settings that make no valid URL; another endpoint may still do. */
+    static SendOutcome.Failed misconfigured(IllegalArgumentException e) {
+        return SendOutcome.Failed.endpointRejected(ProviderCodes.ENDPOINT_MISCONFIGURED, e.getMessage());
     }
 
     Exchange exchange(HttpRequest request, Duration timeout) {

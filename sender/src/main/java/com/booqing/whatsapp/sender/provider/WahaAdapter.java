@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -60,34 +59,17 @@ public final class WahaAdapter implements ProviderAdapter {
         try {
             call = messages.request(command, session);
             body = mapper.writeValueAsBytes(call.body());
-        } catch (InvalidContentException e) {
-            return SendOutcome.Failed.permanent(ProviderCodes.INVALID_CONTENT, e.getMessage());
-        } catch (IOException e) {
-            return SendOutcome.Failed.permanent(ProviderCodes.INVALID_CONTENT, "message cannot be encoded");
+        } catch (InvalidContentException | IOException e) {
+            return ProviderHttp.unencodable(e);
         }
         URI uri;
         try {
             uri = ProviderHttp.uri(endpoint, call.path());
         } catch (IllegalArgumentException e) {
-            return SendOutcome.Failed.endpointRejected(ProviderCodes.ENDPOINT_MISCONFIGURED, e.getMessage());
+            return ProviderHttp.misconfigured(e);
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .method(call.method(), HttpRequest.BodyPublishers.ofByteArray(body));
-        if (secretApiKey != null) {
-            request.header("X-Api-Key", secretApiKey);
-        }
-        ProviderHttp.Exchange exchange = http.exchange(request.build(), timeout);
-        if (exchange instanceof ProviderHttp.NoAnswer none) {
-            return none.outcome();
-        }
-        ProviderHttp.Answer answer = (ProviderHttp.Answer) exchange;
-        if (answer.status() >= 200 && answer.status() < 300) {
-            return new SendOutcome.Sent(messageId(answer.body()));
-        }
-        return errors.classify(answer.status(), answer.body(), answer.retryAfter());
+        return http.sendJson(call.method(), uri, body, "X-Api-Key", secretApiKey, timeout,
+                answer -> new SendOutcome.Sent(messageId(answer.body())), errors::classify);
     }
 
     /**

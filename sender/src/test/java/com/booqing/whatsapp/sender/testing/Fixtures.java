@@ -5,7 +5,10 @@ import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.endpoint.ProviderType;
 import com.booqing.whatsapp.common.message.MessageContent;
 import com.booqing.whatsapp.common.message.SendCommand;
+import com.booqing.whatsapp.common.net.EndpointUrlGuard;
+import com.booqing.whatsapp.sender.provider.EndpointAddressCheck;
 
+import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Map;
@@ -43,5 +46,18 @@ public final class Fixtures {
 
     public static SendCommand text(String to, String body) {
         return command(to, new MessageContent.Text(body, null));
+    }
+
+    /**
+     * The endpoint-URL check without DNS: IP literals stand for themselves, every name resolves to one public
+     * address, so tests with made-up hosts neither wait for nor depend on a name server.
+     */
+    public static EndpointAddressCheck addressCheck(boolean allowPrivate) {
+        return new EndpointAddressCheck(new EndpointUrlGuard(allowPrivate), host -> {
+            if (host.startsWith("[") || host.matches("[0-9.]+")) {
+                return InetAddress.getAllByName(host);
+            }
+            return new InetAddress[]{InetAddress.getByAddress(host, new byte[]{93, (byte) 184, (byte) 216, 34})};
+        });
     }
 }

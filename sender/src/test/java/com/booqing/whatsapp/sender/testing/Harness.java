@@ -11,6 +11,7 @@ import com.booqing.whatsapp.sender.delivery.Delivery;
 import com.booqing.whatsapp.sender.endpoint.EndpointGuards;
 import com.booqing.whatsapp.sender.endpoint.EndpointSelector;
 import com.booqing.whatsapp.sender.idempotency.IdempotencyStore;
+import com.booqing.whatsapp.sender.provider.EndpointAddressCheck;
 import com.booqing.whatsapp.sender.provider.ProviderAdapter;
 import com.booqing.whatsapp.sender.provider.ProviderAdapters;
 import com.booqing.whatsapp.sender.recipient.PhoneNumbers;
@@ -46,6 +47,11 @@ public final class Harness {
     }
 
     public Harness(List<ProviderAdapter> adapters, Map<String, String> env, IdempotencyStore store) {
+        this(adapters, env, store, Fixtures.addressCheck(true));
+    }
+
+    public Harness(List<ProviderAdapter> adapters, Map<String, String> env, IdempotencyStore store,
+                   EndpointAddressCheck addresses) {
         Map<String, String> vars = new HashMap<>(Map.of(
                 "WHATSAPP_DEFAULT_TIMEOUT", "3000",
                 "WHATSAPP_DEFAULT_RETRIES", "3",
@@ -59,7 +65,7 @@ public final class Harness {
         this.settings = SenderSettings.from(e, GatewayConfig.from(e));
         this.store = store;
         this.guards = new EndpointGuards(settings.breaker(), clock, meters);
-        this.delivery = new Delivery(new ProviderAdapters(adapters), guards, box,
+        this.delivery = new Delivery(new ProviderAdapters(adapters, addresses), guards, box,
                 new Backoff(settings.backoffBase(), settings.backoffMax(), () -> 0.5), settings.retries(), clock,
                 sleeper, metrics);
         this.handler = new SendHandler(directory, new EndpointSelector(), guards, delivery, store, new PhoneNumbers(),

@@ -1,0 +1,80 @@
+package com.booqing.whatsapp.sender.provider;
+
+import com.booqing.whatsapp.common.config.GatewayConfig;
+import com.booqing.whatsapp.common.endpoint.Endpoint;
+import com.booqing.whatsapp.common.net.EndpointUrlGuard;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.util.Optional;
+
+/**
+ * Endpoint URLs come from tenants, so before every provider call the URL passes the {@link EndpointUrlGuard}
+ * (server-side request forgery): the URL as written, then every address its host resolves to. A refusal is
+ * {@value ProviderCodes#ENDPOINT_URL_REFUSED}: certainly not sent, not retried on that endpoint. A host that does
+ * not resolve is not refused here; the call itself then fails as {@code dns_failure}, as it always has.
+ * The HTTP client resolves the host again when it connects; the JVM's address cache keeps both answers the
+ * same for its lifetime, which narrows but does not close a DNS-rebinding window.
+ */
+public final class EndpointAddressCheck {
+    /** Host name to addresses; {@link InetAddress#getAllByName} in production. */
+    @FunctionalInterface
+    public interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    private static final int MAX_HOST_IN_REASON = 100;
+
+    private final EndpointUrlGuard guard;
+    private final Resolver resolver;
+
+    public EndpointAddressCheck(EndpointUrlGuard guard, Resolver resolver) {
+        this.guard = guard;
+        this.resolver = resolver;
+    }
+
+    /** WHATSAPP_ALLOW_PRIVATE_ENDPOINTS decides whether private and loopback addresses may be called. */
+    public static EndpointAddressCheck from(GatewayConfig config) {
+        return new EndpointAddressCheck(EndpointUrlGuard.from(config), InetAddress::getAllByName);
+    }
+
+    /** @return the refusal, or empty when the endpoint may be called */
+    public Optional<SendOutcome.Failed> refusal(Endpoint endpoint) {
+        URI uri;
+        try {
+            uri = guard.check(endpoint.apiUrl());
+        } catch (EndpointUrlGuard.UnsafeUrlException e) {
+            return Optional.of(refused(e, hostOf(endpoint.apiUrl())));
+        }
+        String host = uri.getHost();
+        InetAddress[] addresses;
+        try {
+            addresses = resolver.resolve(host);
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+        try {
+            guard.checkResolved(host, addresses);
+        } catch (EndpointUrlGuard.UnsafeUrlException e) {
+            return Optional.of(refused(e, host));
+        }
+        return Optional.empty();
+    }
+
+    private static String hostOf(String url) {
+        try {
+            return url == null ? null : new URI(url.trim()).getHost();
+        } catch (URISyntaxException e) {
+            return null;
+        }
+    }
+
+    private static SendOutcome.Failed refused(EndpointUrlGuard.UnsafeUrlException e, String host) {
+        // The guard's message completes "the URL ..." and never quotes it; the host is all of the URL we name.
+        String where = host == null ? "" : " (host " + ProviderHttp.brief(host, MAX_HOST_IN_REASON) + ")";
+        return SendOutcome.Failed.endpointRejected(ProviderCodes.ENDPOINT_URL_REFUSED,
+                "the endpoint URL " + e.getMessage() + where);
+    }
+}
