@@ -16,9 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -31,15 +36,17 @@ import java.util.concurrent.TimeUnit;
  * stores the record's offset under {@code offsets:redis:{topic}:{partition}} in the same atomic step and skips
  * any offset at or below the stored one. A replay, a restart before the commit, or a consumer that lost its
  * partition in a rebalance therefore never applies a record twice. Offsets are committed to Kafka only for
- * records Redis has taken (read_committed, manual commit): when Redis fails, the record is retried with a
- * bounded backoff, then the partition is rewound to it and the loop waits before polling again, so nothing
- * is lost. A record that cannot be projected at all (unreadable, or refused by Redis as data) is logged and
+ * records Redis has taken (read_committed, manual commit). A poll's records are sent as one pipeline of script
+ * calls, in order per partition; a call names the offset of the one before it and writes nothing until that one
+ * is stored, so a failed record is never fenced out by those queued behind it. When Redis fails, the record is
+ * retried with a bounded backoff, then the partition is rewound to it and the loop waits before polling
+ * again, so nothing is lost. A record that cannot be projected at all (unreadable, or refused by Redis as data) is logged and
  * its offset recorded, so it cannot stall its partition; it stays on its topic for a replay.
  */
 public final class RedisProjector implements AutoCloseable {
     public static final String PROJECTION = "redis";
     private static final Logger log = LoggerFactory.getLogger(RedisProjector.class);
-    private static final Duration POLL = Duration.ofMillis(500);
+    private static final Duration POLL = Duration.ofMillis(100);
     private static final int ATTEMPTS = 5;
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
@@ -62,10 +69,15 @@ public final class RedisProjector implements AutoCloseable {
         this.meters = meters;
     }
 
-    /** Consumer settings: committed records only, manual commit, from the earliest offset of a new group. */
+    /**
+     * Consumer settings: committed records only, manual commit, from the earliest offset of a new group; a fetch
+     * returns as soon as there is a byte to read (the broker's default wait of 500 ms is the projection's latency).
+     */
     public static Map<String, Object> consumerConfig(String bootstrapServers, String groupId, String clientId) {
         Map<String, Object> c = KafkaClients.committedReader(bootstrapServers, groupId, clientId);
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
+        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
         return c;
     }
 
@@ -113,28 +125,33 @@ public final class RedisProjector implements AutoCloseable {
     }
 
     /**
-     * Applies one poll's records partition by partition and commits what Redis took.
+     * Applies one poll's records in pipelined rounds (one round trip for all partitions) and commits what Redis
+     * took. A record whose call failed holds back the rest of its partition (the script writes nothing for them),
+     * so every partition is applied in order up to its first failure.
      *
      * @return false when Redis failed and the rest of the batch was rewound
      */
     boolean pollOnce() {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
-        boolean redisOk = true;
+        if (records.isEmpty()) {
+            return true;
+        }
+        Map<TopicPartition, Deque<Pending>> pending = new LinkedHashMap<>();
         for (TopicPartition tp : records.partitions()) {
-            List<ConsumerRecord<byte[], byte[]>> batch = records.records(tp);
-            if (!redisOk) {
-                consumer.seek(tp, batch.get(0).offset());
-                continue;
+            Deque<Pending> queue = new ArrayDeque<>();
+            for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+                queue.add(new Pending(r, plan(r), keys.projectionOffset(PROJECTION, r.topic(), r.partition())));
             }
-            for (ConsumerRecord<byte[], byte[]> r : batch) {
-                if (!applyWithRetries(r)) {
-                    consumer.seek(tp, r.offset());
-                    redisOk = false;
-                    break;
+            pending.put(tp, queue);
+        }
+        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+        boolean redisOk = applyWithRetries(pending, done);
+        if (!redisOk) {
+            pending.forEach((tp, queue) -> {
+                if (!queue.isEmpty()) {
+                    consumer.seek(tp, queue.peekFirst().record().offset());
                 }
-                done.put(tp, new OffsetAndMetadata(r.offset() + 1));
-            }
+            });
         }
         if (!done.isEmpty()) {
             try {
@@ -147,61 +164,140 @@ public final class RedisProjector implements AutoCloseable {
         return redisOk;
     }
 
-    /** @return false when Redis could not be reached after the retries */
-    private boolean applyWithRetries(ConsumerRecord<byte[], byte[]> r) {
+    private record Pending(ConsumerRecord<byte[], byte[]> record, ProjectionPlanner.Plan plan, String offsetKey) {
+    }
+
+    /** The outcome of one pipelined round: the transient failure that stopped a partition, if any. */
+    private record Round(Exception failure, boolean progress) {
+    }
+
+    private ProjectionPlanner.Plan plan(ConsumerRecord<byte[], byte[]> r) {
         ProjectionPlanner.Plan plan = planner.plan(r);
         if (plan.skipped()) {
             log.warn("not projecting {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), plan.skipReason());
             meters.counter("whatsapp.projector.records", "outcome", "skipped").increment();
         }
-        String offsetKey = keys.projectionOffset(PROJECTION, r.topic(), r.partition());
+        return plan;
+    }
+
+    /** @return false when Redis could not take every record after the retries */
+    private boolean applyWithRetries(Map<TopicPartition, Deque<Pending>> pending,
+                                     Map<TopicPartition, OffsetAndMetadata> done) {
+        int failures = 0;
         Duration backoff = FIRST_BACKOFF;
-        for (int attempt = 1; running; attempt++) {
-            try {
-                boolean applied = script.apply(offsetKey, r.offset(), plan.writes());
-                if (!plan.skipped()) {
-                    meters.counter("whatsapp.projector.records", "outcome", applied ? "applied" : "repeat").increment();
+        while (running && hasPending(pending)) {
+            Round round = applyRound(pending, done);
+            if (round.failure() == null) {
+                continue;
+            }
+            // Bounded retries count rounds that took nothing, as the single-call loop counted one record's attempts.
+            if (round.progress()) {
+                failures = 0;
+                backoff = FIRST_BACKOFF;
+            }
+            failures++;
+            meters.counter("whatsapp.projector.redis_failures").increment();
+            if (failures >= ATTEMPTS) {
+                Pending first = firstPending(pending);
+                log.warn("Redis unavailable for {}-{}@{} after {} attempts ({}); will retry from this record",
+                        first.record().topic(), first.record().partition(), first.record().offset(), failures,
+                        round.failure().toString());
+                return false;
+            }
+            sleep(backoff);
+            backoff = nextBackoff(backoff);
+        }
+        return !hasPending(pending);
+    }
+
+    private Round applyRound(Map<TopicPartition, Deque<Pending>> pending, Map<TopicPartition, OffsetAndMetadata> done) {
+        List<ProjectionScript.Call> calls = new ArrayList<>();
+        for (Deque<Pending> queue : pending.values()) {
+            Long previous = null;
+            for (Pending p : queue) {
+                calls.add(new ProjectionScript.Call(p.offsetKey(), p.record().offset(), p.plan().writes(), previous));
+                previous = p.record().offset();
+            }
+        }
+        List<ProjectionScript.Result> results;
+        try {
+            results = script.applyAll(calls);
+        } catch (JedisException e) {
+            return new Round(e, false);
+        }
+        Exception failure = null;
+        boolean progress = false;
+        int i = 0;
+        for (Map.Entry<TopicPartition, Deque<Pending>> e : pending.entrySet()) {
+            Deque<Pending> queue = e.getValue();
+            int sent = queue.size();
+            boolean blocked = false;
+            for (int k = 0; k < sent; k++) {
+                ProjectionScript.Result result = results.get(i++);
+                if (blocked) {
+                    continue;
                 }
-                return true;
-            } catch (JedisDataException e) {
-                if (!isTransient(e)) {
-                    // The data cannot be written (e.g. a key of the wrong type): record the offset, keep going.
-                    log.error("Redis refused the projection of {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
-                            e.getMessage());
-                    meters.counter("whatsapp.projector.records", "outcome", "refused").increment();
-                    return skipOffset(offsetKey, r);
-                }
-                if (!retry(r, attempt, e, backoff)) {
-                    return false;
-                }
-            } catch (JedisException e) {
-                if (!retry(r, attempt, e, backoff)) {
-                    return false;
+                Pending p = queue.peekFirst();
+                Exception problem = settle(p, result);
+                if (problem != null) {
+                    failure = problem;
+                    blocked = true;
+                } else if (result.outcome() == ProjectionScript.Outcome.WAITING) {
+                    // Only a call behind a failed one waits, and the failed one ended the partition's round.
+                    failure = new IllegalStateException("projection call waited without a failed predecessor");
+                    blocked = true;
+                } else {
+                    queue.pollFirst();
+                    done.put(e.getKey(), new OffsetAndMetadata(p.record().offset() + 1));
+                    progress = true;
                 }
             }
-            backoff = nextBackoff(backoff);
+        }
+        return new Round(failure, progress);
+    }
+
+    /** @return the transient failure that keeps the record pending, else null (applied, repeat or refused) */
+    private Exception settle(Pending p, ProjectionScript.Result result) {
+        ConsumerRecord<byte[], byte[]> r = p.record();
+        if (result.error() == null) {
+            if (result.outcome() != ProjectionScript.Outcome.WAITING && !p.plan().skipped()) {
+                meters.counter("whatsapp.projector.records", "outcome",
+                        result.outcome() == ProjectionScript.Outcome.APPLIED ? "applied" : "repeat").increment();
+            }
+            return null;
+        }
+        JedisDataException error = result.error();
+        if (error instanceof JedisNoScriptException || isTransient(error)) {
+            return error;
+        }
+        // The data cannot be written (e.g. a key of the wrong type): record the offset, keep going.
+        log.error("Redis refused the projection of {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
+                error.getMessage());
+        meters.counter("whatsapp.projector.records", "outcome", "refused").increment();
+        try {
+            script.apply(p.offsetKey(), r.offset(), RedisWrites.none());
+            return null;
+        } catch (JedisException e) {
+            return e;
+        }
+    }
+
+    private static boolean hasPending(Map<TopicPartition, Deque<Pending>> pending) {
+        for (Deque<Pending> queue : pending.values()) {
+            if (!queue.isEmpty()) {
+                return true;
+            }
         }
         return false;
     }
 
-    private boolean skipOffset(String offsetKey, ConsumerRecord<byte[], byte[]> r) {
-        try {
-            script.apply(offsetKey, r.offset(), RedisWrites.none());
-            return true;
-        } catch (JedisException e) {
-            return false;
+    private static Pending firstPending(Map<TopicPartition, Deque<Pending>> pending) {
+        for (Deque<Pending> queue : pending.values()) {
+            if (!queue.isEmpty()) {
+                return queue.peekFirst();
+            }
         }
-    }
-
-    private boolean retry(ConsumerRecord<byte[], byte[]> r, int attempt, Exception e, Duration backoff) {
-        meters.counter("whatsapp.projector.redis_failures").increment();
-        if (attempt >= ATTEMPTS) {
-            log.warn("Redis unavailable for {}-{}@{} after {} attempts ({}); will retry from this record",
-                    r.topic(), r.partition(), r.offset(), attempt, e.toString());
-            return false;
-        }
-        sleep(backoff);
-        return running;
+        throw new IllegalStateException("nothing pending");
     }
 
     /** Redis states that pass: out of memory, busy with a script, loading, failing over. */

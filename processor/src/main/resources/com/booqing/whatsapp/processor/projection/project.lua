@@ -5,15 +5,21 @@
 -- ARGV[1]   the record's offset
 -- ARGV[2]   JSON array of ops (every value a string; see RedisWrites.java)
 -- ARGV[3]   JSON object: status -> { next status -> true } for every allowed move (MessageStatus.canMoveTo)
+-- ARGV[4]   optional: the offset of the record before this one in the same pipelined batch of the partition
 --
 -- Returns 1 when the writes were applied, 0 when this offset (or a later one) was applied before: a repeat
 -- after a restart or rebalance, or a stale write from a consumer that lost the partition.
+-- Returns 2, writing nothing, when ARGV[4] is given and that offset is not stored yet: the record before this one
+-- in the pipeline was not applied (it failed), so this one must wait for it rather than fence it out.
 -- The message key of a receipt is found through its msgref key inside the script (prefix .. id), so this
 -- script assumes a single Redis (not a cluster), as the rest of the gateway does.
 
 local stored = redis.call('GET', KEYS[1])
 if stored and tonumber(stored) >= tonumber(ARGV[1]) then
   return 0
+end
+if ARGV[4] and (not stored or tonumber(stored) < tonumber(ARGV[4])) then
+  return 2
 end
 
 local ops = cjson.decode(ARGV[2])
