@@ -21,6 +21,7 @@ import com.booqing.whatsapp.ingress.management.ManagementConfig;
 import com.booqing.whatsapp.ingress.management.NewIds;
 import com.booqing.whatsapp.ingress.management.Presenter;
 import com.booqing.whatsapp.ingress.tenant.ConfigHandlers;
+import com.booqing.whatsapp.ingress.message.IdempotencyPrecheck;
 import com.booqing.whatsapp.ingress.message.MessageHandlers;
 import com.booqing.whatsapp.ingress.message.MessageReader;
 import com.booqing.whatsapp.ingress.webhook.CloudApiVerifier;
@@ -95,7 +96,8 @@ public final class Ingress implements AutoCloseable {
                 new WebhookMetrics(deps.metrics()), deps.clock(), config.maxBodyBytes(),
                 new WebhookRateLimiter(config.webhookRatePerSecond(), config.webhookRatePerSecond(),
                         WebhookRateLimiter.DEFAULT_MAX_TRACKED_PATHS, deps.nanoTime()), this::respond);
-        this.messages = new MessageHandlers(publisher, deps.topics(), messageReader, json, deps.clock(),
+        this.messages = new MessageHandlers(publisher, deps.topics(), messageReader,
+                new IdempotencyPrecheck(deps.redis(), deps.redisKeys(), json), json, deps.clock(),
                 config.maxBodyBytes(), deps.metrics(), this::respond);
         this.conversations = new ConversationHandlers(new ConversationReader(deps.redis(), deps.redisKeys()),
                 messageReader);

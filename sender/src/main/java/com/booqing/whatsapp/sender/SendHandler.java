@@ -1,6 +1,7 @@
 package com.booqing.whatsapp.sender;
 
 import com.booqing.whatsapp.common.endpoint.Endpoint;
+import com.booqing.whatsapp.common.message.CommandFingerprint;
 import com.booqing.whatsapp.common.message.SendCommand;
 import com.booqing.whatsapp.common.message.SendResult;
 import com.booqing.whatsapp.common.tenant.TenantConfiguration;
@@ -12,7 +13,6 @@ import com.booqing.whatsapp.sender.endpoint.EndpointDirectory;
 import com.booqing.whatsapp.sender.endpoint.EndpointGuards;
 import com.booqing.whatsapp.sender.endpoint.EndpointSelector;
 import com.booqing.whatsapp.sender.endpoint.Selection;
-import com.booqing.whatsapp.sender.idempotency.BodyHash;
 import com.booqing.whatsapp.sender.idempotency.IdempotencyStore;
 import com.booqing.whatsapp.sender.provider.ProviderCodes;
 import com.booqing.whatsapp.sender.provider.SendOutcome;
@@ -83,7 +83,7 @@ public final class SendHandler {
                     "'to' is not a valid phone number in international format", 0));
         }
         SendCommand normalised = withRecipient(command, e164.get());
-        String hash = BodyHash.of(command.tenantId(), e164.get(), command.deviceId(), command.endpointId(),
+        String hash = CommandFingerprint.of(command.tenantId(), e164.get(), command.deviceId(), command.endpointId(),
                 command.message());
         Duration timeout = timeout(directory.configuration(command.tenantId()));
         Duration maxProcessing = maxProcessing(timeout, Math.max(1, directory.endpointsOf(command.tenantId()).size()));

@@ -5,11 +5,11 @@ import com.booqing.whatsapp.common.device.DeviceStatus;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.endpoint.ProviderType;
 import com.booqing.whatsapp.common.message.MessageContent;
+import com.booqing.whatsapp.common.message.CommandFingerprint;
 import com.booqing.whatsapp.common.message.SendCommand;
 import com.booqing.whatsapp.common.message.SendResult;
 import com.booqing.whatsapp.sender.delivery.Cancellation;
 import com.booqing.whatsapp.sender.endpoint.EndpointSelector;
-import com.booqing.whatsapp.sender.idempotency.BodyHash;
 import com.booqing.whatsapp.sender.provider.ProviderAdapters;
 import com.booqing.whatsapp.sender.provider.SendOutcome;
 import com.booqing.whatsapp.sender.testing.Fixtures;
@@ -312,6 +312,6 @@ class SendHandlerTest {
     }
 
     private static String hash(SendCommand c) {
-        return BodyHash.of(c.tenantId(), "+31612345678", c.deviceId(), c.endpointId(), c.message());
+        return CommandFingerprint.of(c.tenantId(), "+31612345678", c.deviceId(), c.endpointId(), c.message());
     }
 }

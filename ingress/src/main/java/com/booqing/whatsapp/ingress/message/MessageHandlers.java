@@ -23,7 +23,9 @@ import java.util.regex.Pattern;
 
 /**
  * {@code POST /api/whatsapp/messages/{tenantId}} turns a request into a {@link SendCommand} on the send-commands
- * topic and answers 202 once Kafka acknowledged it; {@code GET /api/whatsapp/messages/{tenantId}/{messageId}}
+ * topic and answers 202 once Kafka acknowledged it (422 {@code idempotency_conflict} when the key is known to have
+ * been used for a different message, see {@link IdempotencyPrecheck});
+ * {@code GET /api/whatsapp/messages/{tenantId}/{messageId}}
  * reads the stored message.
  */
 public final class MessageHandlers {
@@ -34,6 +36,7 @@ public final class MessageHandlers {
     private final AckedPublisher publisher;
     private final Topics topics;
     private final MessageReader reader;
+    private final IdempotencyPrecheck precheck;
     private final ObjectMapper mapper;
     private final Clock clock;
     private final int maxBodyBytes;
@@ -41,8 +44,10 @@ public final class MessageHandlers {
     private final Executor responder;
 
     /** @param responder where the 202 is written once Kafka acknowledged (e.g. the HTTP server's thread pool) */
-    public MessageHandlers(AckedPublisher publisher, Topics topics, MessageReader reader, ObjectMapper mapper,
-                           Clock clock, int maxBodyBytes, MeterRegistry registry, Executor responder) {
+    public MessageHandlers(AckedPublisher publisher, Topics topics, MessageReader reader,
+                           IdempotencyPrecheck precheck, ObjectMapper mapper, Clock clock, int maxBodyBytes,
+                           MeterRegistry registry, Executor responder) {
+        this.precheck = precheck;
         this.responder = responder;
         this.publisher = publisher;
         this.topics = topics;
@@ -74,6 +79,9 @@ public final class MessageHandlers {
 
         SendCommand command = new SendCommand(null, tenantId, request.deviceId(), request.endpointId(), request.to(),
                 content, key.value(), request.notAfter(), clock.instant());
+        // A generated key is new, so only a caller's key can have a record; a retry keeps the first message id.
+        String messageId = key.generated() ? command.messageId()
+                : precheck.check(command).orElse(command.messageId());
         ProducerRecord<byte[], byte[]> record = AckedPublisher.encode(topics.sendCommands(),
                 new ProducerRecord<>(topics.sendCommands().name(), command.partitionKey(), command));
         // Answered from the responder pool once the ack (or its timeout) is in; the request thread does not wait.
@@ -82,7 +90,7 @@ public final class MessageHandlers {
                 throw AckedPublisher.asUnavailable(error);
             }
             accepted.increment();
-            ctx.status(202).json(new Accepted(command.messageId(), MessageStatus.PENDING.wireName(), key.value(),
+            ctx.status(202).json(new Accepted(messageId, MessageStatus.PENDING.wireName(), key.value(),
                     key.generated() ? Boolean.TRUE : null));
             return null;
         }, responder));

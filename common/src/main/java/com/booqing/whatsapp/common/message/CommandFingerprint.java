@@ -1,6 +1,5 @@
-package com.booqing.whatsapp.sender.idempotency;
+package com.booqing.whatsapp.common.message;
 
-import com.booqing.whatsapp.common.message.MessageContent;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -15,16 +14,17 @@ import java.util.HexFormat;
 /**
  * The hash that tells "the same command again" from "the same key for another command": SHA-256 over a canonical
  * JSON of what the command asks for (tenant, recipient in E.164, device, endpoint, content). Ids and times the
- * caller may regenerate on a retry (message id, requestedAt, notAfter) are left out.
+ * caller may regenerate on a retry (message id, requestedAt, notAfter) are left out. The sender stores it with its
+ * idempotency record; the ingress computes it the same way to refuse a reused key early.
  */
-public final class BodyHash {
+public final class CommandFingerprint {
     private static final ObjectMapper CANONICAL = JsonMapper.builder()
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
 
-    private BodyHash() {
+    private CommandFingerprint() {
     }
 
     public static String of(String tenantId, String e164, String deviceId, String endpointId, MessageContent message) {
