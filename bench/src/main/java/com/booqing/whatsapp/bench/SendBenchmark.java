@@ -1,0 +1,443 @@
+package com.booqing.whatsapp.bench;
+
+import com.booqing.whatsapp.common.kafka.KafkaClients;
+import com.booqing.whatsapp.common.kafka.Topic;
+import com.booqing.whatsapp.common.message.MessageContent;
+import com.booqing.whatsapp.common.message.SendCommand;
+import com.booqing.whatsapp.common.message.SendResult;
+import com.booqing.whatsapp.simulator.Fault;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The send benchmark of issue "Outbound": send commands through one in-process sender to the simulator answering
+ * at once, side by side with a plain HTTP load generator against the same simulated number (the ceiling);
+ * command-to-result latency at a fixed 500/s; and the time from the primary going dark to the first message
+ * delivered through the backup. A figure, not a test: see bench/README.md for the command and measured results.
+ */
+public final class SendBenchmark {
+    static final String COMMAND = "mvn -q -Pbench -pl bench -am -DskipTests package && "
+            + "java -cp \"bench/target/bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*\" "
+            + "com.booqing.whatsapp.bench.SendBenchmark";
+    static final double TARGET_SENDS_PER_SECOND = 1000;
+    static final double TARGET_RATIO = 0.5;
+    static final double TARGET_P99_MS = 100;
+    static final double TARGET_FAILOVER_MS = 2000;
+    private static final String USAGE = String.join("\n",
+            "SendBenchmark [--name=value ...]",
+            "  --connections=32        keep-alive connections of the plain load generator (the ceiling)",
+            "  --ceiling-seconds=5     measured ceiling window (after a 3 s warm-up)",
+            "  --sends=20000           commands of the throughput phase (after 2,000 unmeasured)",
+            "  --latency-rate=500      commands/s of the open-loop latency phase",
+            "  --latency-seconds=10    length of that phase",
+            "  --trickle-rate=50       commands/s during the failover phase",
+            "  --drain-seconds=60      most time to wait for the results of a phase",
+            "Environment: REDIS_URL (used when it answers PING, else a Redis is started); SENDER_* and",
+            "WHATSAPP_DEFAULT_* are passed to the sender (SENDER_RATE_PER_SECOND_DEFAULT defaults to 100000 here).");
+    private static final Duration CEILING_WARMUP = Duration.ofSeconds(3);
+    private static final int WARM_SENDS = 2000;
+    private static final Duration BEFORE_DARK = Duration.ofSeconds(3);
+    private static final Duration MAX_DARK = Duration.ofSeconds(20);
+
+    private final Map<String, Integer> flags;
+    private final long startedAt = System.nanoTime();
+    private final AtomicLong nextRecipient = new AtomicLong(4915110000000L); // +49 151 1xxxxxxx, valid: the sender checks numbers
+    private final List<String[]> rows = new ArrayList<>();
+    private SendStack stack;
+    private SendResults results;
+    private KafkaProducer<byte[], byte[]> producer;
+    private CpuSampler cpu;
+
+    private SendBenchmark(Map<String, Integer> flags) {
+        this.flags = flags;
+    }
+
+    public static void main(String[] args) {
+        Map<String, Integer> flags = new LinkedHashMap<>();
+        flags.put("connections", 32);
+        flags.put("ceiling-seconds", 5);
+        flags.put("sends", 20_000);
+        flags.put("latency-rate", 500);
+        flags.put("latency-seconds", 10);
+        flags.put("trickle-rate", 50);
+        flags.put("drain-seconds", 60);
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            String name = a.startsWith("--") && eq > 2 ? a.substring(2, eq) : null;
+            if (name == null || !flags.containsKey(name)) {
+                System.err.println(a.equals("--help") ? USAGE : "unknown flag: " + a + "\n" + USAGE);
+                System.exit(a.equals("--help") ? 0 : 2);
+            }
+            int v = Integer.parseInt(a.substring(eq + 1));
+            if (v < 1 || v > 1_000_000) {
+                System.err.println("--" + name + " must be 1..1000000");
+                System.exit(2);
+            }
+            flags.put(name, v);
+        }
+        configureLogging();
+        int code;
+        try {
+            code = new SendBenchmark(flags).run();
+        } catch (RuntimeException e) {
+            System.err.println("bench: failed: " + e.getMessage());
+            e.printStackTrace();
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    private static void configureLogging() {
+        if (System.getProperty("bench.log.file") == null) {
+            try {
+                System.setProperty("bench.log.file",
+                        Files.createTempFile("whatsapp-send-bench-services-", ".log").toString());
+            } catch (IOException e) {
+                System.setProperty("bench.log.file", "bench-services.log");
+            }
+        }
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "bench-logback.xml");
+        }
+    }
+
+    private int run() {
+        String loadAtStart = MachineInfo.loadAverage();
+        progress("Send benchmark (issue \"Outbound\")");
+        progress("machine: " + MachineInfo.describe());
+        progress("services log (JSON): " + System.getProperty("bench.log.file"));
+        String overrides;
+        String broker;
+        String redis;
+        try (SendStack s = SendStack.start(this::progress)) {
+            stack = s;
+            Thread hook = new Thread(s::close, "bench-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            overrides = s.senderOverrides();
+            broker = s.brokerDescription();
+            redis = s.redisDescription();
+            cpu = new CpuSampler(s.brokerPid());
+            results = new SendResults(s.bootstrapServers(), s.topics().sendResults());
+            Map<String, Object> p = KafkaClients.durableProducer(s.bootstrapServers(), "bench-commands",
+                    Duration.ofSeconds(10), Duration.ofSeconds(30));
+            p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+            producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+            try {
+                measure();
+            } finally {
+                progress("stopping ...");
+                producer.close(Duration.ofSeconds(10));
+                results.close();
+                s.close();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook closes the stack anyway
+                }
+            }
+        }
+        String rule = "=".repeat(110);
+        StringBuilder b = new StringBuilder("\n").append(rule).append('\n');
+        b.append("SEND BENCHMARK (issue \"Outbound\"): one sender in-process, simulator answering at once, receipts off\n");
+        b.append(String.format("%-14s %s%n", "machine", MachineInfo.describe()));
+        b.append(String.format("%-14s start %s, end %s (1/5/15 min)%n", "load average", loadAtStart,
+                MachineInfo.loadAverage()));
+        b.append(String.format("%-14s %s%n", "Kafka", broker));
+        b.append(String.format("%-14s %s%n", "Redis", redis));
+        b.append(String.format("%-14s %s%n", "sender env", overrides));
+        b.append("-".repeat(110)).append('\n');
+        b.append(String.format("%-44s %-34s %-22s %s%n", "", "measured", "target", "verdict"));
+        for (String[] r : rows) {
+            b.append(String.format("%-44s %-34s %-22s %s%n", r[0], r[1], r[2], r[3]));
+        }
+        b.append("-".repeat(110)).append('\n');
+        b.append(String.format("%-14s %s%n", "command", COMMAND));
+        b.append(String.format("%-14s %s%n", "flags", flags.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue()).reduce((x, y) -> x + " " + y).orElse("")));
+        b.append(String.format("%-14s %.0f s%n", "elapsed", (System.nanoTime() - startedAt) / 1e9));
+        b.append(rule);
+        System.out.println(b);
+        return 0;
+    }
+
+    private void measure() {
+        double ceiling = ceiling();
+        throughput(ceiling);
+        latency();
+        failover();
+    }
+
+    /** Phase 1: raw sockets, keep-alive, closed loop, straight to the simulated number's messages route. */
+    private double ceiling() {
+        String path = "/" + SendStack.API_VERSION + "/" + SendStack.PHONE_NUMBER_ID + "/messages";
+        int port = stack.primarySim().port();
+        byte[][] requests = new byte[1000][];
+        String firstBody = null;
+        for (int i = 0; i < requests.length; i++) {
+            String body = "{\"messaging_product\":\"whatsapp\",\"recipient_type\":\"individual\",\"to\":\""
+                    + nextRecipient.incrementAndGet() + "\",\"type\":\"text\",\"text\":{\"body\":\"bench " + i
+                    + "\",\"preview_url\":false}}";
+            firstBody = firstBody == null ? body : firstBody;
+            byte[] b = body.getBytes(StandardCharsets.UTF_8);
+            String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: Bearer "
+                    + stack.accessToken + "\r\nContent-Type: application/json\r\nContent-Length: " + b.length
+                    + "\r\n\r\n";
+            byte[] h = head.getBytes(StandardCharsets.US_ASCII);
+            byte[] req = new byte[h.length + b.length];
+            System.arraycopy(h, 0, req, 0, h.length);
+            System.arraycopy(b, 0, req, h.length, b.length);
+            requests[i] = req;
+        }
+        probe(stack.primarySim().apiUrl() + path, firstBody);
+        Target target = new Target("simulator", "127.0.0.1", port, requests);
+        LoadGenerator generator = new LoadGenerator(cpu);
+        int conns = flags.get("connections");
+        phase(generator.closedLoop("ceiling warm-up", target, conns, CEILING_WARMUP));
+        PhaseResult r = phase(generator.closedLoop("ceiling", target, conns,
+                Duration.ofSeconds(flags.get("ceiling-seconds"))));
+        stack.simulator().clearRequests(stack.primarySimId());
+        row("plain HTTP to the simulator (ceiling)", String.format("%,.0f req/s", r.okPerSecond()),
+                "", String.format("%d conns, p99 %.2f ms", conns, r.latencies().percentileMillis(0.99)));
+        row("  errors: non-2xx / I/O", r.non2xx() + " / " + r.ioErrors(), "0 / 0", verdict(r.non2xx() + r.ioErrors() == 0));
+        return r.okPerSecond();
+    }
+
+    private void probe(String url, String body) {
+        try {
+            HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Authorization", "Bearer " + stack.accessToken).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (res.statusCode() != 200) {
+                throw new IllegalStateException("the simulator answered the probe " + res.statusCode() + ": "
+                        + res.body());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("the simulator did not answer the probe", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Phase 2: K distinct commands as fast as the producer takes them; first produce to last result. */
+    private void throughput(double ceiling) {
+        Duration drain = Duration.ofSeconds(flags.get("drain-seconds"));
+        List<String> warm = new ArrayList<>();
+        for (int i = 0; i < WARM_SENDS; i++) {
+            warm.add(produce("warm " + i));
+        }
+        int warmSeen = results.await(warm, drain);
+        progress("sender warm-up: " + warmSeen + " of " + WARM_SENDS + " results");
+
+        int k = flags.get("sends");
+        List<String> ids = new ArrayList<>(k);
+        CpuSampler.Snapshot before = cpu.snapshot();
+        long start = System.nanoTime();
+        for (int i = 0; i < k; i++) {
+            ids.add(produce("throughput " + i));
+        }
+        producer.flush();
+        long produced = System.nanoTime();
+        int seen = results.await(ids, drain);
+        CpuSampler.Snapshot after = cpu.snapshot();
+        long last = start;
+        int sent = 0;
+        for (String id : ids) {
+            SendResults.Arrival a = results.get(id);
+            if (a != null) {
+                last = Math.max(last, a.nanos());
+                sent += a.outcome() == SendResult.Outcome.SENT ? 1 : 0;
+            }
+        }
+        double seconds = (last - start) / 1e9;
+        double rate = seen / seconds;
+        CpuSplit split = CpuSplit.between(before, after, last - start);
+        progress(String.format("throughput: %d commands produced in %.2f s, %d results (%d sent) in %.2f s: %,.0f/s | %s",
+                k, (produced - start) / 1e9, seen, sent, seconds, rate, split.describe()));
+        row("sender, commands to results", String.format("%,.0f sends/s", rate),
+                String.format(">= %,.0f/s", TARGET_SENDS_PER_SECOND), verdict(rate >= TARGET_SENDS_PER_SECOND));
+        row("ratio sender / ceiling", String.format("%.3f", rate / ceiling), String.format(">= %.1f", TARGET_RATIO),
+                verdict(rate / ceiling >= TARGET_RATIO));
+        row("  results / sent of " + String.format("%,d", k), String.format("%,d / %,d", seen, sent), "all sent",
+                verdict(sent == k));
+        row("  CPU cores in that phase", split.describe(), "", "");
+    }
+
+    /** Phase 3: open loop at a fixed rate; latency from the produce call to the result's arrival. */
+    private void latency() {
+        int rate = flags.get("latency-rate");
+        int n = rate * flags.get("latency-seconds");
+        List<String> ids = new ArrayList<>(n);
+        long[] producedAt = new long[n];
+        double interval = 1e9 / rate;
+        long start = System.nanoTime();
+        int unsent = 0;
+        for (int i = 0; i < n; i++) {
+            long scheduled = start + (long) (i * interval);
+            long now;
+            while ((now = System.nanoTime()) < scheduled) {
+                LockSupport.parkNanos(scheduled - now);
+            }
+            producedAt[i] = now;
+            ids.add(produce("latency " + i));
+        }
+        int seen = results.await(ids, Duration.ofSeconds(flags.get("drain-seconds")));
+        Latencies l = new Latencies(n, n);
+        int sent = 0;
+        for (int i = 0; i < n; i++) {
+            SendResults.Arrival a = results.get(ids.get(i));
+            if (a != null) {
+                l.record(a.nanos() - producedAt[i]);
+                sent += a.outcome() == SendResult.Outcome.SENT ? 1 : 0;
+            } else {
+                unsent++;
+            }
+        }
+        double p50 = l.percentileMillis(0.5);
+        double p99 = l.percentileMillis(0.99);
+        progress(String.format("latency at %d/s: %d results (%d sent), p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                rate, seen, sent, p50, p99, l.maxMillis()));
+        row(String.format("command-to-result at %,d/s for %d s", rate, flags.get("latency-seconds")),
+                String.format("p50 %.1f ms, p99 %.1f ms", p50, p99), String.format("p99 <= %.0f ms", TARGET_P99_MS),
+                verdict(p99 <= TARGET_P99_MS && unsent == 0));
+        row("  (max; results / sent)", String.format("max %.1f ms; %,d / %,d of %,d", l.maxMillis(), seen, sent, n),
+                "", "");
+    }
+
+    /** Phase 4: a steady trickle, the primary set dark, time until the first SENT result from the backup. */
+    private void failover() {
+        int rate = flags.get("trickle-rate");
+        double interval = 1e9 / rate;
+        List<String> ids = new ArrayList<>();
+        List<String> afterDark = new ArrayList<>();
+        long start = System.nanoTime();
+        long darkAt = -1;
+        long firstBackup = -1;
+        long stopAt = start + BEFORE_DARK.toNanos() + MAX_DARK.toNanos();
+        int scanned = 0;
+        try {
+            for (int i = 0; ; i++) {
+                long scheduled = start + (long) (i * interval);
+                long now;
+                while ((now = System.nanoTime()) < scheduled) {
+                    LockSupport.parkNanos(scheduled - now);
+                }
+                if (now > stopAt) {
+                    break;
+                }
+                if (darkAt < 0 && now - start >= BEFORE_DARK.toNanos()) {
+                    darkAt = System.nanoTime();
+                    stack.simulator().fault(stack.primarySimId(), Fault.dark());
+                    progress("primary set dark");
+                }
+                String id = produce("trickle " + i);
+                ids.add(id);
+                if (darkAt >= 0) {
+                    afterDark.add(id);
+                }
+                if (darkAt >= 0 && firstBackup < 0) {
+                    firstBackup = firstBackupSent(ids, darkAt);
+                    if (firstBackup >= 0) {
+                        // a second more of trickle, to see the backup carry it
+                        stopAt = Math.min(stopAt, System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
+                    }
+                }
+            }
+        } finally {
+            stack.simulator().fault(stack.primarySimId(), Fault.none());
+        }
+        int seen = results.await(ids, Duration.ofSeconds(Math.min(30, flags.get("drain-seconds"))));
+        if (firstBackup < 0 && darkAt >= 0) {
+            firstBackup = firstBackupSent(ids, darkAt);
+        }
+        int onBackup = 0, onPrimary = 0, failed = 0;
+        for (String id : afterDark) {
+            SendResults.Arrival a = results.get(id);
+            if (a == null) {
+                continue;
+            }
+            if (a.outcome() != SendResult.Outcome.SENT) {
+                failed++;
+            } else if (stack.backupId.equals(a.endpointId())) {
+                onBackup++;
+            } else {
+                onPrimary++;
+            }
+        }
+        double ms = firstBackup < 0 ? Double.NaN : (firstBackup - darkAt) / 1e6;
+        progress(String.format("failover: first SENT via the backup %.0f ms after the primary went dark;"
+                + " after dark: %d via backup, %d via primary, %d not sent; %d of %d results", ms, onBackup,
+                onPrimary, failed, seen, ids.size()));
+        row("primary dark -> first SENT via the backup", Double.isNaN(ms) ? "never (within 20 s)"
+                : String.format("%,.0f ms", ms), String.format("<= %,.0f ms", TARGET_FAILOVER_MS),
+                verdict(!Double.isNaN(ms) && ms <= TARGET_FAILOVER_MS));
+        row(String.format("  commands after dark (%d/s trickle)", rate), String.format(
+                "%d: %d backup, %d primary, %d not sent", afterDark.size(), onBackup, onPrimary, failed), "", "");
+    }
+
+    private long firstBackupSent(List<String> ids, long darkAt) {
+        long first = -1;
+        for (String id : ids) {
+            SendResults.Arrival a = results.get(id);
+            if (a != null && a.nanos() >= darkAt && a.outcome() == SendResult.Outcome.SENT
+                    && stack.backupId.equals(a.endpointId()) && (first < 0 || a.nanos() < first)) {
+                first = a.nanos();
+            }
+        }
+        return first;
+    }
+
+    /** A text to a recipient of its own (so no ordering chain serialises the run). @return its message id */
+    private String produce(String text) {
+        Topic<String, SendCommand> topic = stack.topics().sendCommands();
+        String to = "+" + nextRecipient.incrementAndGet();
+        SendCommand c = new SendCommand(null, stack.tenantId, null, null, to,
+                new MessageContent.Text("bench " + text, false), "bench-" + stack.runId + "-" + to, null,
+                Instant.now());
+        producer.send(new ProducerRecord<>(topic.name(), topic.keySerde().serializer().serialize(topic.name(),
+                c.partitionKey()), topic.valueSerde().serializer().serialize(topic.name(), c)));
+        return c.messageId();
+    }
+
+    private PhaseResult phase(PhaseResult r) {
+        Latencies l = r.latencies();
+        progress(String.format("%-22s %,8.0f/s  p50 %6.2f  p99 %7.2f ms%s | cores: %s", r.label(), r.okPerSecond(),
+                l.percentileMillis(0.5), l.percentileMillis(0.99),
+                r.non2xx() + r.ioErrors() > 0 ? "  non-2xx " + r.non2xx() + " io " + r.ioErrors() : "",
+                r.cpu().describe()));
+        return r;
+    }
+
+    private void row(String name, String measured, String target, String verdict) {
+        rows.add(new String[]{name, measured, target, verdict});
+    }
+
+    private static String verdict(boolean met) {
+        return met ? "met" : "MISSED";
+    }
+
+    private void progress(String line) {
+        System.out.printf("[%6.1f s] %s%n", (System.nanoTime() - startedAt) / 1e9, line);
+    }
+}
