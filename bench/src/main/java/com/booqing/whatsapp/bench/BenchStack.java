@@ -6,7 +6,6 @@ import com.booqing.whatsapp.common.crypto.SecretBox;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.endpoint.ProviderType;
 import com.booqing.whatsapp.common.kafka.KafkaClients;
-import com.booqing.whatsapp.common.kafka.Topic;
 import com.booqing.whatsapp.common.kafka.TopicBootstrap;
 import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.common.redis.RedisKeys;
@@ -21,12 +20,8 @@ import com.booqing.whatsapp.processor.config.ProcessorConfig;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,14 +32,11 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -63,7 +55,6 @@ import java.util.stream.Stream;
 final class BenchStack implements AutoCloseable {
     static final String PHONE_NUMBER_ID = "100000000000001";
     static final String WEBHOOK_PATH_FORMAT = "/api/whatsapp/webhook/%s/%s";
-    private static final Pattern OWN_NAMESPACE = Pattern.compile("wa-bench-[0-9a-f]+");
 
     final String runId;
     final String tenantId;
@@ -87,10 +78,10 @@ final class BenchStack implements AutoCloseable {
 
     private BenchStack(Consumer<String> progress) {
         this.progress = progress;
-        this.runId = hex(4);
-        this.tenantId = "bench_" + hex(5);
-        this.endpointId = "ep_" + hex(5);
-        this.appSecret = "bench-app-secret-" + hex(8);
+        this.runId = StackParts.hex(4);
+        this.tenantId = "bench_" + StackParts.hex(5);
+        this.endpointId = "ep_" + StackParts.hex(5);
+        this.appSecret = "bench-app-secret-" + StackParts.hex(8);
         this.keys = new RedisKeys("wa-bench-" + runId);
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
@@ -193,20 +184,12 @@ final class BenchStack implements AutoCloseable {
         try (var producer = new KafkaProducer<>(KafkaClients.durableProducer(gateway.kafkaBootstrapServers(),
                 "bench-seed", Duration.ofSeconds(10), Duration.ofSeconds(30)), new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            send(producer, topics.tenantConfig(), tenantId, config);
-            send(producer, topics.endpoints(), endpointId, endpoint);
+            StackParts.seed(producer, topics.tenantConfig(), tenantId, config);
+            StackParts.seed(producer, topics.endpoints(), endpointId, endpoint);
             producer.flush();
         }
     }
 
-    private static <V> void send(KafkaProducer<byte[], byte[]> producer, Topic<String, V> topic, String key, V value) {
-        try {
-            producer.send(new ProducerRecord<>(topic.name(), topic.keySerde().serializer().serialize(topic.name(), key),
-                    topic.valueSerde().serializer().serialize(topic.name(), value))).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot seed " + topic.name(), e);
-        }
-    }
 
     String webhookPath() {
         return String.format(WEBHOOK_PATH_FORMAT, tenantId, endpointId);
@@ -275,69 +258,48 @@ final class BenchStack implements AutoCloseable {
         }
     }
 
-    /** Deletes this run's keys (only its own namespace, by SCAN; never a flush). @return keys deleted */
-    private long deleteOwnKeys() {
-        if (!OWN_NAMESPACE.matcher(keys.namespace()).matches()) {
-            throw new IllegalStateException("refusing to delete keys outside a bench namespace");
-        }
-        long deleted = 0;
-        try (Jedis jedis = new Jedis(redis.uri())) {
-            ScanParams match = new ScanParams().match(keys.namespace() + ":*").count(1000);
-            String cursor = ScanParams.SCAN_POINTER_START;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            do {
-                ScanResult<String> page = jedis.scan(cursor, match);
-                List<String> found = page.getResult();
-                if (!found.isEmpty()) {
-                    deleted += jedis.del(found.toArray(String[]::new));
-                }
-                cursor = page.getCursor();
-            } while (!cursor.equals(ScanParams.SCAN_POINTER_START) && System.nanoTime() < deadline);
-        }
-        return deleted;
-    }
 
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        quietly("bare Javalin", () -> {
+        StackParts.quietly("bare Javalin", () -> {
             if (bare != null) {
                 bare.stop();
             }
         });
-        quietly("ingest-only ingress", () -> {
+        StackParts.quietly("ingest-only ingress", () -> {
             if (ingest != null) {
                 ingest.close();
             }
         });
-        quietly("pipeline ingress", () -> {
+        StackParts.quietly("pipeline ingress", () -> {
             if (pipeline != null) {
                 pipeline.close();
             }
         });
-        quietly("processor", () -> {
+        StackParts.quietly("processor", () -> {
             if (processor != null) {
                 processor.close();
             }
         });
-        quietly("Redis keys", () -> {
+        StackParts.quietly("Redis keys", () -> {
             if (redis != null && !redis.started()) {
-                progress.accept("deleted " + deleteOwnKeys() + " keys under " + keys.namespace() + ":*");
+                progress.accept("deleted " + StackParts.deleteOwnKeys(redis, keys) + " keys under " + keys.namespace() + ":*");
             }
         });
-        quietly("Redis", () -> {
+        StackParts.quietly("Redis", () -> {
             if (redis != null) {
                 redis.close();
             }
         });
-        quietly("Kafka broker", () -> {
+        StackParts.quietly("Kafka broker", () -> {
             if (broker != null) {
                 broker.close();
             }
         });
-        quietly("processor state", () -> {
+        StackParts.quietly("processor state", () -> {
             if (stateDir != null) {
                 try (Stream<Path> walk = Files.walk(stateDir)) {
                     walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -348,17 +310,5 @@ final class BenchStack implements AutoCloseable {
         });
     }
 
-    private static void quietly(String what, Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            System.err.println("bench: closing the " + what + " failed: " + e);
-        }
-    }
 
-    private static String hex(int bytes) {
-        byte[] b = new byte[bytes];
-        new SecureRandom().nextBytes(b);
-        return HexFormat.of().formatHex(b);
-    }
 }

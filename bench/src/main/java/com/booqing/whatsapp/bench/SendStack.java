@@ -6,7 +6,6 @@ import com.booqing.whatsapp.common.crypto.SecretBox;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.endpoint.ProviderType;
 import com.booqing.whatsapp.common.kafka.KafkaClients;
-import com.booqing.whatsapp.common.kafka.Topic;
 import com.booqing.whatsapp.common.kafka.TopicBootstrap;
 import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.common.redis.RedisClients;
@@ -25,12 +24,8 @@ import com.booqing.whatsapp.simulator.SimulatorConfig;
 import com.booqing.whatsapp.simulator.cloudapi.CloudApiSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -38,13 +33,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * What the send benchmark runs: the embedded Kafka broker (a child JVM), a Redis (REDIS_URL's if it answers, else
@@ -57,15 +49,14 @@ import java.util.regex.Pattern;
 final class SendStack implements AutoCloseable {
     static final String PHONE_NUMBER_ID = "100000000000001";
     static final String API_VERSION = "v23.0";
-    private static final Pattern OWN_NAMESPACE = Pattern.compile("wa-bench-[0-9a-f]+");
     /** Sender settings a run may override from its own environment (e.g. SENDER_WORKERS_PER_ENDPOINT=16). */
     private static final List<String> PASSED_THROUGH = List.of("SENDER_", "WHATSAPP_DEFAULT_");
 
-    final String runId = hex(4);
-    final String tenantId = "bench_" + hex(5);
-    final String primaryId = "ep_" + hex(5);
-    final String backupId = "ep_" + hex(5);
-    final String accessToken = "bench-access-token-" + hex(8);
+    final String runId = StackParts.hex(4);
+    final String tenantId = "bench_" + StackParts.hex(5);
+    final String primaryId = "ep_" + StackParts.hex(5);
+    final String backupId = "ep_" + StackParts.hex(5);
+    final String accessToken = "bench-access-token-" + StackParts.hex(8);
     final RedisKeys keys = new RedisKeys("wa-bench-" + runId);
     private final Consumer<String> progress;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -169,9 +160,9 @@ final class SendStack implements AutoCloseable {
         try (var producer = new KafkaProducer<>(KafkaClients.durableProducer(gateway.kafkaBootstrapServers(),
                 "bench-seed", Duration.ofSeconds(10), Duration.ofSeconds(30)), new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            send(producer, topics.tenantConfig(), tenantId, config);
-            send(producer, topics.endpoints(), primaryId, endpoint(secrets, primaryId, primarySim, true, now));
-            send(producer, topics.endpoints(), backupId, endpoint(secrets, backupId, backupSim, false, now));
+            StackParts.seed(producer, topics.tenantConfig(), tenantId, config);
+            StackParts.seed(producer, topics.endpoints(), primaryId, endpoint(secrets, primaryId, primarySim, true, now));
+            StackParts.seed(producer, topics.endpoints(), backupId, endpoint(secrets, backupId, backupSim, false, now));
             producer.flush();
         }
     }
@@ -185,14 +176,6 @@ final class SendStack implements AutoCloseable {
                 true, primary, 1, now, now);
     }
 
-    private static <V> void send(KafkaProducer<byte[], byte[]> producer, Topic<String, V> topic, String key, V value) {
-        try {
-            producer.send(new ProducerRecord<>(topic.name(), topic.keySerde().serializer().serialize(topic.name(), key),
-                    topic.valueSerde().serializer().serialize(topic.name(), value))).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot seed " + topic.name(), e);
-        }
-    }
 
     String primarySimId() {
         return "bench-primary-" + runId;
@@ -230,76 +213,43 @@ final class SendStack implements AutoCloseable {
         return redis == null ? "?" : redis.describe();
     }
 
-    /** Deletes this run's keys (only its own namespace, by SCAN; never a flush). @return keys deleted */
-    private long deleteOwnKeys() {
-        if (!OWN_NAMESPACE.matcher(keys.namespace()).matches()) {
-            throw new IllegalStateException("refusing to delete keys outside a bench namespace");
-        }
-        long deleted = 0;
-        try (Jedis jedis = new Jedis(redis.uri())) {
-            ScanParams match = new ScanParams().match(keys.namespace() + ":*").count(1000);
-            String cursor = ScanParams.SCAN_POINTER_START;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            do {
-                ScanResult<String> page = jedis.scan(cursor, match);
-                List<String> found = page.getResult();
-                if (!found.isEmpty()) {
-                    deleted += jedis.del(found.toArray(String[]::new));
-                }
-                cursor = page.getCursor();
-            } while (!cursor.equals(ScanParams.SCAN_POINTER_START) && System.nanoTime() < deadline);
-        }
-        return deleted;
-    }
 
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        quietly("sender", () -> {
+        StackParts.quietly("sender", () -> {
             if (sender != null) {
                 sender.close();
             }
         });
-        quietly("sender's Redis pool", () -> {
+        StackParts.quietly("sender's Redis pool", () -> {
             if (senderRedis != null) {
                 senderRedis.close();
             }
         });
-        quietly("simulator", () -> {
+        StackParts.quietly("simulator", () -> {
             if (simulator != null) {
                 simulator.close();
             }
         });
-        quietly("Redis keys", () -> {
+        StackParts.quietly("Redis keys", () -> {
             if (redis != null && !redis.started()) {
-                progress.accept("deleted " + deleteOwnKeys() + " keys under " + keys.namespace() + ":*");
+                progress.accept("deleted " + StackParts.deleteOwnKeys(redis, keys) + " keys under " + keys.namespace() + ":*");
             }
         });
-        quietly("Redis", () -> {
+        StackParts.quietly("Redis", () -> {
             if (redis != null) {
                 redis.close();
             }
         });
-        quietly("Kafka broker", () -> {
+        StackParts.quietly("Kafka broker", () -> {
             if (broker != null) {
                 broker.close();
             }
         });
     }
 
-    private static void quietly(String what, Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            System.err.println("bench: closing the " + what + " failed: " + e);
-        }
-    }
 
-    private static String hex(int bytes) {
-        byte[] b = new byte[bytes];
-        new SecureRandom().nextBytes(b);
-        return HexFormat.of().formatHex(b);
-    }
 }
