@@ -21,10 +21,13 @@ import java.util.Map;
  * @param accessLogDiagnostic one extra ingress round with the access log switched off, to show its cost
  * @param handlerDiagnostic  rounds against two Kafka-only reference handlers (blocking send().get() and
  *                           asynchronous ctx.future), to show what waiting on the request thread costs
+ * @param driver             what drives the closed-loop rounds: "wrk" (a separate C process), "java" (the
+ *                           in-process raw-socket generator), or "auto" (wrk when it is on the PATH)
+ * @param wrkThreads         wrk's threads (-t)
  */
 record BenchOptions(int connections, int rounds, Duration round, Duration warmup, int bodies,
                     int latencyConnections, Duration latency, int redisRate, Duration redis, Duration redisDrain,
-                    boolean accessLogDiagnostic, boolean handlerDiagnostic) {
+                    boolean accessLogDiagnostic, boolean handlerDiagnostic, String driver, int wrkThreads) {
 
     static final String USAGE = String.join("\n",
             "IngestBenchmark [--name=value ...]",
@@ -40,6 +43,8 @@ record BenchOptions(int connections, int rounds, Duration round, Duration warmup
             "  --redis-drain-seconds=10   wait for the last webhooks to reach Redis",
             "  --access-log-diagnostic=true  one more ingress round with the access log off",
             "  --handler-diagnostic=false    also measure Kafka-only reference handlers, blocking and async (+~30 s)",
+            "  --driver=auto              closed-loop rounds by wrk (auto: when on the PATH) or by the Java generator (java)",
+            "  --wrk-threads=1            wrk's threads (-t)",
             "Environment: REDIS_URL (used when it answers PING, else a Redis is started).");
 
     static BenchOptions parse(String[] args) {
@@ -66,7 +71,9 @@ record BenchOptions(int connections, int rounds, Duration round, Duration warmup
                 seconds(given, "redis-seconds", 20, 1, 120),
                 seconds(given, "redis-drain-seconds", 10, 1, 120),
                 bool(given, "access-log-diagnostic", true),
-                bool(given, "handler-diagnostic", false));
+                bool(given, "handler-diagnostic", false),
+                choice(given, "driver", "auto", "auto", "wrk", "java"),
+                integer(given, "wrk-threads", 1, 1, 16));
         if (!given.isEmpty()) {
             throw new UsageException("unknown flag(s): " + given.keySet());
         }
@@ -77,10 +84,11 @@ record BenchOptions(int connections, int rounds, Duration round, Duration warmup
     String describe() {
         return String.format("--connections=%d --rounds=%d --round-seconds=%d --warmup-seconds=%d --bodies=%d"
                         + " --latency-connections=%d --latency-seconds=%d --redis-rate=%d --redis-seconds=%d"
-                        + " --redis-drain-seconds=%d --access-log-diagnostic=%b --handler-diagnostic=%b",
+                        + " --redis-drain-seconds=%d --access-log-diagnostic=%b --handler-diagnostic=%b"
+                        + " --driver=%s --wrk-threads=%d",
                 connections, rounds, round.toSeconds(), warmup.toSeconds(), bodies, latencyConnections,
                 latency.toSeconds(), redisRate, redis.toSeconds(), redisDrain.toSeconds(), accessLogDiagnostic,
-                handlerDiagnostic);
+                handlerDiagnostic, driver, wrkThreads);
     }
 
     private static int integer(Map<String, String> given, String name, int def, int min, int max) {
@@ -101,6 +109,19 @@ record BenchOptions(int connections, int rounds, Duration round, Duration warmup
 
     private static Duration seconds(Map<String, String> given, String name, int def, int min, int max) {
         return Duration.ofSeconds(integer(given, name, def, min, max));
+    }
+
+    private static String choice(Map<String, String> given, String name, String def, String... allowed) {
+        String v = given.remove(name);
+        if (v == null) {
+            return def;
+        }
+        for (String a : allowed) {
+            if (a.equals(v.trim())) {
+                return a;
+            }
+        }
+        throw new UsageException("--" + name + " must be one of " + String.join(", ", allowed));
     }
 
     private static boolean bool(Map<String, String> given, String name, boolean def) {

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The ingest benchmark of issue "Inbound": signed Cloud API webhooks over loopback to the ingress and, in the
@@ -125,8 +126,34 @@ public final class IngestBenchmark {
         return 0;
     }
 
+    /** A closed-loop round: wrk's or the Java generator's. */
+    @FunctionalInterface
+    private interface ClosedLoop {
+        PhaseResult run(String label, Target target, int connections, Duration window);
+    }
+
+    private ClosedLoop closedLoop(LoadGenerator generator, CpuSampler cpu, Report report) {
+        Optional<WrkLoad> wrk = options.driver().equals("java") ? Optional.empty()
+                : WrkLoad.find(cpu, options.wrkThreads());
+        if (wrk.isEmpty() && options.driver().equals("wrk")) {
+            throw new IllegalStateException("--driver=wrk but wrk is not on the PATH (Debian: apt-get install wrk)");
+        }
+        if (wrk.isPresent()) {
+            report.driver = "wrk: " + wrk.get().describe() + ", a separate process rotating the same pre-built"
+                    + " requests (Lua)";
+            progress("closed-loop rounds by " + report.driver);
+            return wrk.get()::closedLoop;
+        }
+        report.driver = "the Java raw-socket generator in this JVM" + (options.driver().equals("auto")
+                ? " (wrk is not on the PATH)" : "");
+        progress("closed-loop rounds by " + report.driver);
+        return generator::closedLoop;
+    }
+
     private void measure(BenchStack stack, Report report) {
-        LoadGenerator generator = new LoadGenerator(new CpuSampler(stack.brokerPid()));
+        CpuSampler cpu = new CpuSampler(stack.brokerPid());
+        LoadGenerator generator = new LoadGenerator(cpu);
+        ClosedLoop closed = closedLoop(generator, cpu, report);
         SignedWebhooks signer = new SignedWebhooks(stack.appSecret, BenchStack.PHONE_NUMBER_ID, stack.runId);
         List<SignedWebhooks.Webhook> rotating = signer.next(options.bodies());
         String path = stack.webhookPath();
@@ -137,36 +164,36 @@ public final class IngestBenchmark {
         progress("signed " + rotating.size() + " distinct webhooks (" + rotating.get(0).body().length
                 + " bytes each, X-Hub-Signature-256); both servers answer 200");
 
-        warmUp(generator, bare, ingress, report);
-        maxThroughput(generator, bare, ingress, report);
+        warmUp(closed, bare, ingress, report);
+        maxThroughput(closed, bare, ingress, report);
         if (options.accessLogDiagnostic()) {
-            withoutAccessLog(generator, ingress, report);
+            withoutAccessLog(closed, ingress, report);
         }
         if (options.handlerDiagnostic()) {
-            referenceHandlers(generator, stack, path, rotating, report);
+            referenceHandlers(closed, stack, path, rotating, report);
         }
         halfRateLatency(generator, ingress, report);
         webhookToRedis(generator, stack, signer, report);
     }
 
     /** Rounds of the same length in turn, bare first and last: B I B I ... B; medians are reported. */
-    private void maxThroughput(LoadGenerator generator, Target bare, Target ingress, Report report) {
+    private void maxThroughput(ClosedLoop generator, Target bare, Target ingress, Report report) {
         int conns = options.connections();
         for (int r = 1; r <= options.rounds(); r++) {
-            report.bareRounds.add(phase(generator.closedLoop("round " + r + " bare", bare, conns, options.round())));
-            report.ingressRounds.add(phase(generator.closedLoop("round " + r + " ingress", ingress, conns,
+            report.bareRounds.add(phase(generator.run("round " + r + " bare", bare, conns, options.round())));
+            report.ingressRounds.add(phase(generator.run("round " + r + " ingress", ingress, conns,
                     options.round())));
         }
-        report.bareRounds.add(phase(generator.closedLoop("final bare", bare, conns, options.round())));
+        report.bareRounds.add(phase(generator.run("final bare", bare, conns, options.round())));
     }
 
     /** One more ingress round with its access log switched off: what one log line per request costs. */
-    private void withoutAccessLog(LoadGenerator generator, Target ingress, Report report) {
+    private void withoutAccessLog(ClosedLoop generator, Target ingress, Report report) {
         ch.qos.logback.classic.Logger access = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(ACCESS_LOGGER);
         Level before = access.getLevel();
         access.setLevel(Level.OFF);
         try {
-            report.ingressNoAccessLog = phase(generator.closedLoop("diagnostic: ingress, access log off",
+            report.ingressNoAccessLog = phase(generator.run("diagnostic: ingress, access log off",
                     ingress, options.connections(), options.round()));
         } finally {
             access.setLevel(before);
@@ -189,8 +216,19 @@ public final class IngestBenchmark {
         progress(String.format("pipeline warm-up: %d of %d webhooks reached Redis, p50 %.1f ms",
                 warm.seen(), warm.accepted(), warm.toRedis().percentileMillis(0.5)));
         int count = (int) Math.ceil(options.redisRate() * (double) options.redis().toSeconds());
-        report.redis = redisPhase(generator, stack, signer, count, options.redis(), options.redisDrain());
+        try (HopProbe probe = HopProbe.start(stack.bootstrapServers(), stack.pipelineTopics().webhooksRaw().name(),
+                stack.pipelineTopics().events().name())) {
+            report.redis = redisPhase(generator, stack, signer, count, options.redis(), options.redisDrain());
+            report.hops = probe.stop();
+        }
         RedisArrival.Result r = report.redis;
+        HopProbe.Hops h = report.hops;
+        progress(String.format("hops after the ingress's send, p50 / p99 ms: raw %.1f / %.1f, events written %.1f / %.1f,"
+                        + " events committed %.1f / %.1f (%d, %d, %d records)",
+                h.raw().percentileMillis(0.5), h.raw().percentileMillis(0.99),
+                h.eventsWritten().percentileMillis(0.5), h.eventsWritten().percentileMillis(0.99),
+                h.eventsCommitted().percentileMillis(0.5), h.eventsCommitted().percentileMillis(0.99),
+                h.raw().count(), h.eventsWritten().count(), h.eventsCommitted().count()));
         progress(String.format("webhook-to-Redis at %,d/s: %d accepted, %d seen in Redis, p50 %.1f ms, p99 %.1f ms,"
                         + " max %.1f ms | %s", options.redisRate(), r.accepted(), r.seen(),
                 r.toRedis().percentileMillis(0.5), r.toRedis().percentileMillis(0.99), r.toRedis().maxMillis(),
@@ -209,19 +247,19 @@ public final class IngestBenchmark {
     }
 
     /** Blocking and asynchronous Kafka-only handlers, a warm-up slice each, then rounds in turn. */
-    private void referenceHandlers(LoadGenerator generator, BenchStack stack, String path,
+    private void referenceHandlers(ClosedLoop generator, BenchStack stack, String path,
                                    List<SignedWebhooks.Webhook> rotating, Report report) {
         try (ReferenceHandlers handlers = new ReferenceHandlers(stack.bootstrapServers(),
                 stack.ingestTopics().webhooksRaw().name())) {
             Target blocking = target("Kafka-only, blocking", handlers.blockingPort(), path, rotating);
             Target async = target("Kafka-only, async", handlers.asyncPort(), path, rotating);
             int conns = options.connections();
-            phase(generator.closedLoop("warm-up Kafka-only blocking", blocking, conns, WARMUP_SLICE));
-            phase(generator.closedLoop("warm-up Kafka-only async", async, conns, WARMUP_SLICE));
+            phase(generator.run("warm-up Kafka-only blocking", blocking, conns, WARMUP_SLICE));
+            phase(generator.run("warm-up Kafka-only async", async, conns, WARMUP_SLICE));
             for (int r = 1; r <= options.rounds(); r++) {
-                report.blockingRounds.add(phase(generator.closedLoop("round " + r + " Kafka-only blocking", blocking,
+                report.blockingRounds.add(phase(generator.run("round " + r + " Kafka-only blocking", blocking,
                         conns, options.round())));
-                report.asyncRounds.add(phase(generator.closedLoop("round " + r + " Kafka-only async", async,
+                report.asyncRounds.add(phase(generator.run("round " + r + " Kafka-only async", async,
                         conns, options.round())));
             }
         }
@@ -233,7 +271,7 @@ public final class IngestBenchmark {
      * Jetty and Jackson code: on two busy cores C2 can take minutes to catch up, and rounds measured while it
      * compiles understate both servers, the ingress (more code) more than the bare handler.
      */
-    private void warmUp(LoadGenerator generator, Target bare, Target ingress, Report report) {
+    private void warmUp(ClosedLoop generator, Target bare, Target ingress, Report report) {
         if (options.warmup().isZero()) {
             report.warmup = "none (--warmup-seconds=0)";
             return;
@@ -242,8 +280,8 @@ public final class IngestBenchmark {
         long deadline = started + options.warmup().toNanos();
         double previousJit = Double.MAX_VALUE;
         for (int slice = 1; ; slice++) {
-            phase(generator.closedLoop("warm-up " + slice + " bare", bare, options.connections(), WARMUP_BARE_SLICE));
-            PhaseResult i = phase(generator.closedLoop("warm-up " + slice + " ingress", ingress,
+            phase(generator.run("warm-up " + slice + " bare", bare, options.connections(), WARMUP_BARE_SLICE));
+            PhaseResult i = phase(generator.run("warm-up " + slice + " ingress", ingress,
                     options.connections(), WARMUP_INGRESS_SLICE));
             double jit = i.cpu().role(CpuSampler.Role.JIT);
             double elapsed = (System.nanoTime() - started) / 1e9;

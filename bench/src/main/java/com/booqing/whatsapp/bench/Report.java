@@ -16,6 +16,8 @@ final class Report {
     double halfRate;
     PhaseResult halfRateResult;
     RedisArrival.Result redis;
+    HopProbe.Hops hops;
+    String driver = "?";
     String warmup = "?";
     final List<PhaseResult> blockingRounds = new ArrayList<>();
     final List<PhaseResult> asyncRounds = new ArrayList<>();
@@ -54,6 +56,7 @@ final class Report {
         row(b, "Kafka", brokerDescription);
         row(b, "Redis", redisDescription);
         row(b, "in this JVM", "load generator, bare Javalin, ingest-only ingress, pipeline ingress + processor");
+        row(b, "rounds by", driver);
         row(b, "warm-up", warmup);
         b.append("-".repeat(110)).append('\n');
         b.append(String.format("%-44s %-34s %-22s %s%n", "", "measured", "target", "verdict"));
@@ -97,6 +100,11 @@ final class Report {
                             + verdict(p99 <= IngestBenchmark.TARGET_REDIS_P99_MS && redis.missing() == 0));
             line(b, "  reached Redis", String.format("%,d of %,d accepted (max %.1f ms)", redis.seen(),
                     redis.accepted(), l.maxMillis()), "all", verdict(redis.missing() == 0));
+            if (hops != null) {
+                line(b, "  hop: on the raw topic (p50 / p99)", hop(hops.raw()), "", "");
+                line(b, "  hop: event written by Streams", hop(hops.eventsWritten()), "", "");
+                line(b, "  hop: event committed (projector sees it)", hop(hops.eventsCommitted()), "", "");
+            }
             line(b, "  backlog after the drain", String.format("Streams %s, projector %s records", lag(streamsLag),
                     lag(projectorLag)), "", "");
             if (redisScript != null) {
@@ -189,6 +197,12 @@ final class Report {
 
     private static String list(List<PhaseResult> rounds) {
         return rounds.stream().map(r -> String.format("%,.0f", r.okPerSecond())).collect(Collectors.joining(" "));
+    }
+
+    /** Milliseconds after the ingress's send (the record timestamp), as the hop probe saw them. */
+    private static String hop(Latencies l) {
+        return l.count() == 0 ? "none seen" : String.format("%.0f / %.0f ms (%,d records)", l.percentileMillis(0.5),
+                l.percentileMillis(0.99), l.count());
     }
 
     private static String lag(long records) {

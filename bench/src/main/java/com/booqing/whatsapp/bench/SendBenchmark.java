@@ -259,14 +259,17 @@ public final class SendBenchmark {
         }
         producer.flush();
         long produced = System.nanoTime();
-        int seen = results.await(ids, drain);
+        results.await(ids, drain);
         CpuSampler.Snapshot after = cpu.snapshot();
         long last = start;
+        int seen = 0;
         int sent = 0;
+        // Counted from one look at the arrivals, so that results and sent agree (more may arrive meanwhile).
         for (String id : ids) {
             SendResults.Arrival a = results.get(id);
             if (a != null) {
                 last = Math.max(last, a.nanos());
+                seen++;
                 sent += a.outcome() == SendResult.Outcome.SENT ? 1 : 0;
             }
         }

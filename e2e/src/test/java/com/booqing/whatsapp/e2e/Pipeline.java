@@ -8,6 +8,9 @@ import com.booqing.whatsapp.common.endpoint.ProviderType;
 import com.booqing.whatsapp.common.kafka.KafkaClients;
 import com.booqing.whatsapp.common.kafka.Topic;
 import com.booqing.whatsapp.common.kafka.Topics;
+import com.booqing.whatsapp.common.metrics.Meters;
+import com.booqing.whatsapp.common.metrics.MetricsServer;
+import com.booqing.whatsapp.common.metrics.MetricsSettings;
 import com.booqing.whatsapp.common.redis.RedisClients;
 import com.booqing.whatsapp.common.redis.RedisKeys;
 import com.booqing.whatsapp.common.tenant.TenantConfiguration;
@@ -29,7 +32,7 @@ import com.booqing.whatsapp.simulator.SimEndpoint;
 import com.booqing.whatsapp.simulator.Simulator;
 import com.booqing.whatsapp.simulator.SimulatorConfig;
 import com.booqing.whatsapp.testkit.Infra;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -147,6 +150,11 @@ final class Pipeline implements AutoCloseable {
     final Sender sender;
     /** Null unless {@link Options#healthMonitor()}. */
     final HealthMonitor healthMonitor;
+    /** Each service's metrics endpoint, as its main serves it (the ingress serves its own on its port). */
+    final MetricsServer processorMetrics;
+    final MetricsServer senderMetrics;
+    /** Null unless {@link Options#healthMonitor()}. */
+    final MetricsServer healthMetrics;
     private final JedisPooled senderRedis;
     private final Map<String, Tenant> tenants = new LinkedHashMap<>();
 
@@ -178,6 +186,8 @@ final class Pipeline implements AutoCloseable {
                 "WHATSAPP_DEFAULT_TIMEOUT", "5000",
                 "INGRESS_HOST", "127.0.0.1",
                 "INGRESS_PORT", "0"));
+        vars.putAll(Map.of("METRICS_HOST", "127.0.0.1", MetricsSettings.PROCESSOR_PORT, "0",
+                MetricsSettings.SENDER_PORT, "0", MetricsSettings.HEALTH_PORT, "0"));
         // The simulator's endpoints listen on loopback, which the endpoint-URL guard refuses by default.
         vars.put("WHATSAPP_ALLOW_PRIVATE_ENDPOINTS", "true");
         vars.putAll(extraEnv);
@@ -188,7 +198,11 @@ final class Pipeline implements AutoCloseable {
         secrets = SecretBox.fromEnv(env);
 
         simulator = new Simulator(options.simulator()).start(0);
-        processor = new Processor(ProcessorConfig.from(env), new SimpleMeterRegistry());
+        MetricsSettings processorMetricsSettings = MetricsSettings.from(env, MetricsSettings.PROCESSOR_PORT, 0);
+        PrometheusMeterRegistry processorMeters = Meters.prometheus(processorMetricsSettings);
+        processor = new Processor(ProcessorConfig.from(env), processorMeters);
+        processorMetrics = MetricsServer.start(processorMetricsSettings, MetricsSettings.PROCESSOR_PORT,
+                processorMeters, processor::isHealthy);
         processor.start(); // creates the topics
         Instant now = Instant.now();
         for (TenantSpec spec : specs) {
@@ -201,16 +215,23 @@ final class Pipeline implements AutoCloseable {
         Duration connectTimeout = gateway.defaultTimeout().compareTo(Duration.ofSeconds(10)) < 0
                 ? gateway.defaultTimeout() : Duration.ofSeconds(10);
         HttpClient http = CloudApiAdapter.httpClient(connectTimeout);
+        MetricsSettings senderMetricsSettings = MetricsSettings.from(env, MetricsSettings.SENDER_PORT, 0);
+        PrometheusMeterRegistry senderMeters = Meters.prometheus(senderMetricsSettings);
         sender = new Sender(gateway, SenderSettings.from(env, gateway), topics, secrets,
                 List.of(new CloudApiAdapter(http), new WahaAdapter(http), new EvolutionAdapter(http)),
-                new RedisIdempotencyStore(senderRedis, keys), Clock.systemUTC(), Sleeper.SYSTEM,
-                new SimpleMeterRegistry());
+                new RedisIdempotencyStore(senderRedis, keys), Clock.systemUTC(), Sleeper.SYSTEM, senderMeters);
+        senderMetrics = MetricsServer.start(senderMetricsSettings, MetricsSettings.SENDER_PORT, senderMeters,
+                sender::isRunning);
         // Both read the seeded topics to their end before they serve; started side by side to save time.
         CompletableFuture<Void> senderStarted = CompletableFuture.runAsync(sender::start);
+        MetricsSettings healthMetricsSettings = MetricsSettings.from(env, MetricsSettings.HEALTH_PORT, 0);
+        PrometheusMeterRegistry healthMeters = Meters.prometheus(healthMetricsSettings);
         healthMonitor = options.healthMonitor()
                 ? HealthMonitor.create(gateway, HealthSettings.from(env, gateway), topics, secrets,
-                Clock.systemUTC(), new SimpleMeterRegistry())
+                Clock.systemUTC(), healthMeters)
                 : null;
+        healthMetrics = healthMonitor == null ? null : MetricsServer.start(healthMetricsSettings,
+                MetricsSettings.HEALTH_PORT, healthMeters, healthMonitor::isRunning);
         CompletableFuture<Void> monitorStarted = healthMonitor == null ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.runAsync(healthMonitor::start);
         ingress.start();
@@ -343,6 +364,11 @@ final class Pipeline implements AutoCloseable {
             stopping.add(CompletableFuture.runAsync(() -> closeQuietly(healthMonitor::close)));
         }
         CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)).join();
+        closeQuietly(processorMetrics::close);
+        closeQuietly(senderMetrics::close);
+        if (healthMetrics != null) {
+            closeQuietly(healthMetrics::close);
+        }
         closeQuietly(senderRedis::close);
         closeQuietly(simulator::close);
     }

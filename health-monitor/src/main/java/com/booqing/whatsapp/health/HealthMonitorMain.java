@@ -5,7 +5,9 @@ import com.booqing.whatsapp.common.config.Env;
 import com.booqing.whatsapp.common.config.GatewayConfig;
 import com.booqing.whatsapp.common.crypto.SecretBox;
 import com.booqing.whatsapp.common.kafka.Topics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import com.booqing.whatsapp.common.metrics.Meters;
+import com.booqing.whatsapp.common.metrics.MetricsServer;
+import com.booqing.whatsapp.common.metrics.MetricsSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,9 +17,32 @@ import java.util.concurrent.CountDownLatch;
 
 /** Wires configuration and shutdown; everything else is {@link HealthMonitor}. */
 public final class HealthMonitorMain {
+    static {
+        // First of all, before anything can start the common pool (the logger below included).
+        useAPoolForAsyncAnswers();
+    }
+
+    /** The system property that sizes the common fork-join pool. */
+    public static final String COMMON_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
     private static final Logger log = LoggerFactory.getLogger(HealthMonitorMain.class);
 
     private HealthMonitorMain() {
+    }
+
+    /**
+     * The JDK HTTP client hands every {@code sendAsync} answer to CompletableFuture's default executor: the common
+     * fork-join pool, or, when that pool has a parallelism of 1 (machines with two cores or fewer), a new thread for
+     * every answer. The monitor's checks are asynchronous, so on a small machine that was a thread started and ended
+     * per check (JFR: 7,000 thread starts in 90 s, most of the CPU). Giving the common pool at least two threads
+     * makes it a pool. Only effective before the common pool is first used; an explicit
+     * {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism} is left alone. {@link HealthMonitor} warns
+     * when the pool is still a thread per task.
+     */
+    public static void useAPoolForAsyncAnswers() {
+        if (System.getProperty(COMMON_PARALLELISM) == null) {
+            System.setProperty(COMMON_PARALLELISM,
+                    Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors() - 1)));
+        }
     }
 
     public static void main(String[] args) {
@@ -25,22 +50,33 @@ public final class HealthMonitorMain {
         GatewayConfig config;
         HealthSettings settings;
         SecretBox secrets;
+        MetricsSettings metricsSettings;
         try {
             config = GatewayConfig.from(env);
             settings = HealthSettings.from(env, config);
             secrets = SecretBox.fromEnv(env);
+            metricsSettings = MetricsSettings.from(env, MetricsSettings.HEALTH_PORT, MetricsSettings.HEALTH_DEFAULT_PORT);
         } catch (ConfigException e) {
             log.error("cannot start: {}", e.getMessage());
             System.exit(2);
             return;
         }
         Topics topics = Topics.withPrefix(config.topicPrefix(), Topics.DEFAULT_PARTITIONS);
-        HealthMonitor monitor = HealthMonitor.create(config, settings, topics, secrets, Clock.systemUTC(),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        PrometheusMeterRegistry meters = Meters.prometheus(metricsSettings);
+        HealthMonitor monitor = HealthMonitor.create(config, settings, topics, secrets, Clock.systemUTC(), meters);
+        MetricsServer metrics;
+        try {
+            metrics = MetricsServer.start(metricsSettings, MetricsSettings.HEALTH_PORT, meters, monitor::isRunning);
+        } catch (ConfigException e) {
+            log.error("cannot start: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
         // The monitor's threads are daemons, so main stays alive until the JVM is asked to stop.
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             monitor.close();
+            metrics.close();
             stopped.countDown();
         }, "health-monitor-shutdown"));
         try {

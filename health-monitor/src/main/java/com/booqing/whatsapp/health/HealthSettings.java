@@ -27,11 +27,20 @@ import java.time.temporal.ChronoUnit;
  *                                  over
  * @param ownershipGroup            HEALTH_GROUP_ID (WHATSAPP_TOPIC_PREFIX + "whatsapp-health-monitor")
  * @param deviceGroup               HEALTH_DEVICE_GROUP_ID (WHATSAPP_TOPIC_PREFIX + "whatsapp-device-manager")
+ * @param startupTimeout            HEALTH_STARTUP_TIMEOUT_MS (60000): how long start-up may take to read the compacted
+ *                                  topics (endpoints, configurations, health, devices...) before the monitor gives up;
+ *                                  100,000 endpoints take seconds on an idle machine, longer on a busy one
+ * @param maxChecksPerHost          HEALTH_MAX_CHECKS_PER_HOST (256): checks in flight to one provider host (scheme,
+ *                                  host, port) at a time; more wait their turn ({@link HostSlots})
  */
 public record HealthSettings(Duration intervalOverride, HealthTracker.Thresholds thresholds,
                              Duration reconnectIntervalOverride, Duration qrPoll, Duration qrWait,
                              Duration pairingTimeout, Duration commandMaxAge, Duration groupSessionTimeout,
-                             String ownershipGroup, String deviceGroup) {
+                             String ownershipGroup, String deviceGroup, Duration startupTimeout,
+                             int maxChecksPerHost) {
+
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    public static final int DEFAULT_MAX_CHECKS_PER_HOST = 256;
 
     public static final String OWNERSHIP_GROUP = "whatsapp-health-monitor";
     public static final String DEVICE_GROUP = "whatsapp-device-manager";
@@ -39,7 +48,8 @@ public record HealthSettings(Duration intervalOverride, HealthTracker.Thresholds
     /** Production defaults for everything but the probe interval and thresholds. */
     public HealthSettings(Duration intervalOverride, HealthTracker.Thresholds thresholds) {
         this(intervalOverride, thresholds, null, Duration.ofSeconds(5), Duration.ofSeconds(10),
-                Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofSeconds(10), OWNERSHIP_GROUP, DEVICE_GROUP);
+                Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofSeconds(10), OWNERSHIP_GROUP, DEVICE_GROUP,
+                DEFAULT_STARTUP_TIMEOUT, DEFAULT_MAX_CHECKS_PER_HOST);
     }
 
     public static HealthSettings from(Env env, GatewayConfig config) {
@@ -59,7 +69,10 @@ public record HealthSettings(Duration intervalOverride, HealthTracker.Thresholds
                 env.duration("HEALTH_GROUP_SESSION_TIMEOUT_MS", Duration.ofSeconds(10), ChronoUnit.MILLIS, 6_000,
                         300_000),
                 group(env, "HEALTH_GROUP_ID", prefix + OWNERSHIP_GROUP),
-                group(env, "HEALTH_DEVICE_GROUP_ID", prefix + DEVICE_GROUP));
+                group(env, "HEALTH_DEVICE_GROUP_ID", prefix + DEVICE_GROUP),
+                env.duration("HEALTH_STARTUP_TIMEOUT_MS", DEFAULT_STARTUP_TIMEOUT, ChronoUnit.MILLIS, 1_000,
+                        3_600_000),
+                env.integer("HEALTH_MAX_CHECKS_PER_HOST", DEFAULT_MAX_CHECKS_PER_HOST, 1, 100_000));
     }
 
     private static String group(Env env, String name, String defaultValue) {
@@ -73,12 +86,13 @@ public record HealthSettings(Duration intervalOverride, HealthTracker.Thresholds
     /** The same settings with both consumer groups renamed (tests keep their groups apart by a prefix). */
     public HealthSettings withGroupPrefix(String prefix) {
         return new HealthSettings(intervalOverride, thresholds, reconnectIntervalOverride, qrPoll, qrWait,
-                pairingTimeout, commandMaxAge, groupSessionTimeout, prefix + OWNERSHIP_GROUP, prefix + DEVICE_GROUP);
+                pairingTimeout, commandMaxAge, groupSessionTimeout, prefix + OWNERSHIP_GROUP, prefix + DEVICE_GROUP,
+                startupTimeout, maxChecksPerHost);
     }
 
     public HealthSettings withDeviceTimings(Duration reconnectOverride, Duration qrPoll, Duration qrWait) {
         return new HealthSettings(intervalOverride, thresholds, reconnectOverride, qrPoll, qrWait, pairingTimeout,
-                commandMaxAge, groupSessionTimeout, ownershipGroup, deviceGroup);
+                commandMaxAge, groupSessionTimeout, ownershipGroup, deviceGroup, startupTimeout, maxChecksPerHost);
     }
 
     DeviceManager.Settings deviceManager() {

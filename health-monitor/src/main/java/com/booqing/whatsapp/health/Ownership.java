@@ -79,7 +79,7 @@ public final class Ownership implements AutoCloseable {
     }
 
     /** The partition Kafka's default partitioner gives a string key: murmur2 of its UTF-8 bytes. */
-    static int partitionOf(String key, int partitions) {
+    public static int partitionOf(String key, int partitions) {
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 

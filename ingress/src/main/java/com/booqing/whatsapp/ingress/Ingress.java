@@ -15,10 +15,16 @@ import com.booqing.whatsapp.ingress.http.ErrorMapping;
 import com.booqing.whatsapp.ingress.http.JettyErrors;
 import com.booqing.whatsapp.ingress.http.Routes;
 import com.booqing.whatsapp.ingress.kafka.AckedPublisher;
+import com.booqing.whatsapp.ingress.live.FailoverHistory;
+import com.booqing.whatsapp.ingress.live.StatusPage;
+import com.booqing.whatsapp.ingress.live.StreamHandlers;
+import com.booqing.whatsapp.ingress.live.StreamHub;
+import com.booqing.whatsapp.ingress.live.StreamTokens;
 import com.booqing.whatsapp.ingress.management.CommandHandlers;
 import com.booqing.whatsapp.ingress.management.ManagementCommands;
 import com.booqing.whatsapp.ingress.management.ManagementConfig;
 import com.booqing.whatsapp.ingress.management.NewIds;
+import com.booqing.whatsapp.ingress.management.Polls;
 import com.booqing.whatsapp.ingress.management.Presenter;
 import com.booqing.whatsapp.ingress.tenant.ConfigHandlers;
 import com.booqing.whatsapp.ingress.message.IdempotencyPrecheck;
@@ -55,6 +61,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import static com.booqing.whatsapp.ingress.http.Access.ADMIN;
 import static com.booqing.whatsapp.ingress.http.Access.PUBLIC;
+import static com.booqing.whatsapp.ingress.http.Access.STREAM;
 import static com.booqing.whatsapp.ingress.http.Access.TENANT;
 
 /**
@@ -77,9 +84,13 @@ public final class Ingress implements AutoCloseable {
     private final CommandHandlers commandStatus;
     private final ApiKeyHandlers keys;
     private final ApiDocs docs;
+    private final StreamHub liveHub;
+    private final StreamHandlers liveStream;
+    private final StatusPage statusPage;
     private final Authenticator authenticator;
     private final Javalin server;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Polls polls = new Polls();
     private final ConcurrentMap<RequestKind, Timer> requestTimers = new ConcurrentHashMap<>();
     /** Jetty's request threads, known once Jetty is built: answers written after a Kafka ack run there. */
     private volatile Executor httpThreads;
@@ -112,14 +123,21 @@ public final class Ingress implements AutoCloseable {
                 EndpointUrlGuard.from(management.gateway()), ids, management.healthFreshness(),
                 config.maxBodyBytes());
         this.devices = new DeviceHandlers(deps.store(), commands, publisher, deps.topics(), presenter, json, ids,
-                management.gateway().maxReconnectAttempts(), management.connectWait(), config.maxBodyBytes());
+                management.gateway().maxReconnectAttempts(), management.connectWait(), config.maxBodyBytes(),
+                polls, this::respond);
         this.tenantHealth = new TenantHealthHandlers(deps.store(), json, deps.clock(), management.healthFreshness());
         this.commandStatus = new CommandHandlers(deps.store(), presenter, json);
         this.keys = new ApiKeyHandlers(deps.apiKeys(), commands, json, ids);
         this.docs = new ApiDocs(json);
+        StreamTokens streamTokens = new StreamTokens(config.adminApiKey(), deps.clock(), config.stream().tokenTtl());
+        this.liveHub = new StreamHub(config.stream(), json, deps.endpoints(), deps.apiKeys(), this::respond,
+                deps.clock(), management.healthFreshness(), deps.metrics());
+        this.liveStream = new StreamHandlers(liveHub, deps.liveFeed(), streamTokens, deps.store(),
+                new FailoverHistory(deps.redis(), deps.redisKeys()), json);
+        this.statusPage = new StatusPage();
         this.authenticator = new Authenticator(config.adminApiKey(), deps.apiKeys(),
                 new AuthFailureLimiter(management.authFailureLimit(), management.authFailureWindow(),
-                        AuthFailureLimiter.DEFAULT_MAX_TRACKED, deps.nanoTime()));
+                        AuthFailureLimiter.DEFAULT_MAX_TRACKED, deps.nanoTime()), streamTokens);
         this.server = Javalin.create(c -> configure(c, json));
     }
 
@@ -147,6 +165,9 @@ public final class Ingress implements AutoCloseable {
         c.routes.get("/openapi.yaml", docs::yaml, PUBLIC);
         c.routes.get("/docs", docs::page, PUBLIC);
         c.routes.get("/docs/initializer.js", docs::initializer, PUBLIC);
+        c.routes.get("/status/{tenantId}", statusPage::page, PUBLIC); // the same static page for every tenant
+        c.routes.get("/status/assets/status.js", statusPage::script, PUBLIC);
+        c.routes.get("/status/assets/status.css", statusPage::style, PUBLIC);
         c.routes.post("/api/whatsapp/webhook/{tenantId}/{endpointId}", webhooks::receive, PUBLIC);
         c.routes.post("/api/whatsapp/webhook/{tenantId}/{endpointId}/{event}", webhooks::receive, PUBLIC); // Evolution
         c.routes.get("/api/whatsapp/webhook/{tenantId}/{endpointId}", webhooks::verify, PUBLIC);
@@ -169,6 +190,8 @@ public final class Ingress implements AutoCloseable {
         c.routes.delete("/api/whatsapp/devices/{id}", devices::delete, TENANT); // dev_… only
         c.routes.get("/api/whatsapp/health/{tenantId}", tenantHealth::get, TENANT);
         c.routes.get("/api/whatsapp/commands/{tenantId}/{commandId}", commandStatus::get, TENANT);
+        c.routes.get("/api/whatsapp/stream/{tenantId}", liveStream::stream, TENANT, STREAM); // or ?access_token=
+        c.routes.post("/api/whatsapp/stream/{tenantId}/token", liveStream::token, TENANT);
         c.routes.get("/api/whatsapp/keys/{tenantId}", keys::list, ADMIN);
         c.routes.post("/api/whatsapp/keys/{tenantId}", keys::issue, ADMIN);
         c.routes.delete("/api/whatsapp/keys/{tenantId}/{keyId}", keys::revoke, ADMIN);
@@ -198,6 +221,8 @@ public final class Ingress implements AutoCloseable {
         deps.endpoints().start();
         deps.apiKeys().start();
         deps.outcomes().start();
+        deps.liveFeed().start(liveHub);
+        liveHub.start();
         server.start(config.host(), config.port());
         log.info("ingress listening on {}:{}", config.host(), server.port());
         return this;
@@ -256,7 +281,7 @@ public final class Ingress implements AutoCloseable {
     }
 
     private Timer requestTimer(RequestKind kind) {
-        return Timer.builder("ingress.http.requests")
+        return Timer.builder("whatsapp.ingress.http.requests")
                 .tag("method", kind.method()).tag("route", kind.route()).tag("status", Integer.toString(kind.status()))
                 .register(deps.metrics());
     }
@@ -270,7 +295,10 @@ public final class Ingress implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        closeQuietly("live streams", liveHub); // ends open streams first: the server stops without waiting on them
         server.stop();
+        closeQuietly("answer waits", polls);
+        closeQuietly("live feed", deps.liveFeed());
         closeQuietly("endpoint directory", deps.endpoints());
         closeQuietly("API key directory", deps.apiKeys());
         closeQuietly("command outcomes", deps.outcomes());

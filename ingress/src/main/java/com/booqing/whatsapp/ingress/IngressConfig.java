@@ -2,6 +2,7 @@ package com.booqing.whatsapp.ingress;
 
 import com.booqing.whatsapp.common.config.ConfigException;
 import com.booqing.whatsapp.common.config.Env;
+import com.booqing.whatsapp.ingress.live.StreamConfig;
 import com.booqing.whatsapp.ingress.management.ManagementConfig;
 
 import java.time.Duration;
@@ -24,10 +25,12 @@ import java.util.Objects;
  * @param idleTimeout    INGRESS_IDLE_TIMEOUT_MS, how long a connection may stay silent, also halfway through a
  *                       request, before it is closed (default 30000): slow clients cannot hold threads
  * @param management     the management API's settings (waits, auth-failure limit, the gateway settings it uses)
+ * @param stream         the live stream's settings (heartbeat, limits, token lifetime); the heartbeat is capped at
+ *                       half the idle timeout, so a quiet stream is never closed as idle
  */
 public record IngressConfig(String host, int port, String adminApiKey, int maxBodyBytes, Duration kafkaAckTimeout,
                             int webhookRatePerSecond, int maxHeaderBytes, Duration idleTimeout,
-                            ManagementConfig management) {
+                            ManagementConfig management, StreamConfig stream) {
     public static final String ADMIN_API_KEY = "WHATSAPP_ADMIN_API_KEY";
     public static final int MIN_ADMIN_KEY_LENGTH = 16;
     public static final int DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -41,8 +44,13 @@ public record IngressConfig(String host, int port, String adminApiKey, int maxBo
         Objects.requireNonNull(kafkaAckTimeout, "kafkaAckTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(management, "management");
+        Objects.requireNonNull(stream, "stream");
         if (adminApiKey.length() < MIN_ADMIN_KEY_LENGTH) {
             throw new ConfigException(ADMIN_API_KEY, "must be at least " + MIN_ADMIN_KEY_LENGTH + " characters");
+        }
+        if (stream.heartbeat().compareTo(idleTimeout.dividedBy(2)) > 0) {
+            // A quiet stream would be closed as idle between two heartbeats.
+            stream = stream.withHeartbeat(idleTimeout.dividedBy(2));
         }
     }
 
@@ -56,7 +64,8 @@ public record IngressConfig(String host, int port, String adminApiKey, int maxBo
                 env.integer("INGRESS_WEBHOOK_RATE_PER_SECOND", DEFAULT_WEBHOOK_RATE_PER_SECOND, 1, 1_000_000),
                 env.integer("INGRESS_MAX_HEADER_BYTES", DEFAULT_MAX_HEADER_BYTES, 4 * 1024, 1024 * 1024),
                 env.duration("INGRESS_IDLE_TIMEOUT_MS", DEFAULT_IDLE_TIMEOUT, ChronoUnit.MILLIS, 100, 600_000),
-                ManagementConfig.from(env));
+                ManagementConfig.from(env),
+                StreamConfig.from(env));
     }
 
     /** Never shows the admin key. */
@@ -65,6 +74,6 @@ public record IngressConfig(String host, int port, String adminApiKey, int maxBo
         return "IngressConfig[host=" + host + ", port=" + port + ", adminApiKey=***, maxBodyBytes=" + maxBodyBytes
                 + ", kafkaAckTimeout=" + kafkaAckTimeout + ", webhookRatePerSecond=" + webhookRatePerSecond
                 + ", maxHeaderBytes=" + maxHeaderBytes + ", idleTimeout=" + idleTimeout + ", management=" + management
-                + "]";
+                + ", stream=" + stream + "]";
     }
 }

@@ -14,6 +14,8 @@ import com.booqing.whatsapp.ingress.apikey.ApiKeyDirectory;
 import com.booqing.whatsapp.ingress.apikey.CompactedApiKeyDirectory;
 import com.booqing.whatsapp.ingress.endpoint.CompactedEndpointDirectory;
 import com.booqing.whatsapp.ingress.endpoint.EndpointDirectory;
+import com.booqing.whatsapp.ingress.live.KafkaLiveFeed;
+import com.booqing.whatsapp.ingress.live.LiveFeed;
 import com.booqing.whatsapp.ingress.management.CommandOutcomes;
 import com.booqing.whatsapp.ingress.management.KafkaCommandOutcomes;
 import com.booqing.whatsapp.ingress.management.ManagementStore;
@@ -41,6 +43,7 @@ import java.util.function.LongSupplier;
  * @param apiKeys  tenant API keys (hashes), for authentication
  * @param outcomes the processor's answers to management commands
  * @param store    what the management API reads (the processor's projections in Redis)
+ * @param liveFeed the health, devices and events topics, read for the live stream
  * @param clock    wall-clock time: receivedAt stamps, JWT expiry
  * @param nanoTime monotonic time for the webhook rate limit ({@code System::nanoTime} in production)
  */
@@ -54,6 +57,7 @@ public record IngressDependencies(
         ApiKeyDirectory apiKeys,
         CommandOutcomes outcomes,
         ManagementStore store,
+        LiveFeed liveFeed,
         PrometheusMeterRegistry metrics,
         Clock clock,
         LongSupplier nanoTime) {
@@ -74,6 +78,7 @@ public record IngressDependencies(
         Objects.requireNonNull(apiKeys, "apiKeys");
         Objects.requireNonNull(outcomes, "outcomes");
         Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(liveFeed, "liveFeed");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(nanoTime, "nanoTime");
@@ -103,6 +108,7 @@ public record IngressDependencies(
                         topics.apiKeys(), "ingress-apikeys-" + instance, (id, key) -> { })),
                 new KafkaCommandOutcomes(bootstrap, topics.managementOutcomes(), "ingress-outcomes-" + instance),
                 new RedisManagementStore(redis, keys, Json.lenient()),
+                new KafkaLiveFeed(bootstrap, topics, "ingress-live-" + instance),
                 metrics,
                 Clock.systemUTC(),
                 System::nanoTime);

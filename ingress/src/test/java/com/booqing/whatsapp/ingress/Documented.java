@@ -60,6 +60,11 @@ final class Documented {
             return out.toString();
         }
 
+        /** True when the operation answers an endless event stream (text/event-stream). */
+        boolean streams() {
+            return spec.path("responses").path("200").path("content").has("text/event-stream");
+        }
+
         /** Enum values of the query parameter {@code name}, or empty when the operation has none. */
         List<String> queryEnum(String name) {
             List<String> values = new ArrayList<>();

@@ -3,6 +3,7 @@ package com.booqing.whatsapp.ingress;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.ingress.endpoint.EndpointDirectory;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +25,11 @@ class InMemoryEndpointDirectory implements EndpointDirectory {
     @Override
     public Optional<Endpoint> find(String endpointId) {
         return Optional.ofNullable(endpoints.get(endpointId));
+    }
+
+    @Override
+    public List<Endpoint> forTenant(String tenantId) {
+        return endpoints.values().stream().filter(e -> e.tenantId().equals(tenantId)).toList();
     }
 
     @Override

@@ -63,7 +63,7 @@ class IngressLimitsTest {
     static IngressConfig config(int ratePerSecond, Duration idleTimeout) {
         IngressConfig d = TestIngress.config();
         return new IngressConfig(d.host(), d.port(), d.adminApiKey(), d.maxBodyBytes(), d.kafkaAckTimeout(),
-                ratePerSecond, d.maxHeaderBytes(), idleTimeout, d.management());
+                ratePerSecond, d.maxHeaderBytes(), idleTimeout, d.management(), d.stream());
     }
 
     static IngressConfig rateLimited() {

@@ -277,6 +277,51 @@ class ManagementApiIT {
         });
     }
 
+    /**
+     * Twenty connects wait for a provider that does not answer: while they wait, the HTTP server's busy threads
+     * stay where they were (a blocking wait would hold one each), and each still ends in its 202.
+     */
+    @Test
+    void connectsWaitingForTheProviderHoldNoRequestThread() {
+        h = new ManagementHarness(infra, TestIngress.management(Duration.ofSeconds(3), Duration.ofSeconds(2),
+                Duration.ofSeconds(5), 5));
+        h.run(api -> {
+            api.post("/api/whatsapp/config/" + tenant, ADMIN_KEY, "{}");
+            String ep = api.post("/api/whatsapp/endpoints/" + tenant, ADMIN_KEY, wahaEndpoint(true)).text("id");
+            String dev = api.post("/api/whatsapp/devices/" + tenant, ADMIN_KEY,
+                    "{\"endpointId\":\"" + ep + "\",\"deviceName\":\"phone\"}").text("id");
+            h.processor.deviceManagerAnswers = false;
+            var pool = (org.eclipse.jetty.util.thread.QueuedThreadPool) h.ingress.javalin().jettyServer().server()
+                    .getThreadPool();
+            int busyBefore = pool.getBusyThreads();
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                    .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+            List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> answers =
+                    new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                answers.add(http.sendAsync(java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(api.origin() + "/api/whatsapp/devices/" + dev + "?action=connect"))
+                        .header("Authorization", "Bearer " + ADMIN_KEY)
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()));
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2))
+                    .until(() -> h.processor.deviceCommands.size() == 20);
+            // Threads finishing the handlers go back to the pool at once; a blocking wait would hold 20 for 5 s.
+            org.awaitility.Awaitility.await("busy HTTP threads back below " + (busyBefore + 5) + " while connects wait")
+                    .atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+                    .until(pool::getBusyThreads, busy -> busy < busyBefore + 5);
+            assertThat(answers).as("still waiting when measured")
+                    .noneMatch(java.util.concurrent.CompletableFuture::isDone);
+
+            for (var answer : answers) {
+                var response = answer.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+                assertThat(response.body()).contains("\"commandId\":\"cmd_", "\"status\":\"disconnected\"");
+            }
+        });
+    }
+
     @Test
     void testHealthAnswersTheMonitorsLatestCheckWithItsAge() {
         h = new ManagementHarness(infra);

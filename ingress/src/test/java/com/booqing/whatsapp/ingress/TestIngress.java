@@ -7,6 +7,8 @@ import com.booqing.whatsapp.common.json.Json;
 import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.common.redis.RedisKeys;
 import com.booqing.whatsapp.ingress.apikey.ApiKeyDirectory;
+import com.booqing.whatsapp.ingress.live.LiveFeed;
+import com.booqing.whatsapp.ingress.live.StreamConfig;
 import com.booqing.whatsapp.ingress.management.CommandOutcomes;
 import com.booqing.whatsapp.ingress.management.ManagementConfig;
 import com.booqing.whatsapp.ingress.management.OutcomeRegistry;
@@ -42,7 +44,7 @@ final class TestIngress {
     static IngressConfig config(ManagementConfig management) {
         return new IngressConfig("127.0.0.1", 0, ADMIN_KEY, MAX_BODY_BYTES, ACK_TIMEOUT,
                 IngressConfig.DEFAULT_WEBHOOK_RATE_PER_SECOND, IngressConfig.DEFAULT_MAX_HEADER_BYTES,
-                IngressConfig.DEFAULT_IDLE_TIMEOUT, management);
+                IngressConfig.DEFAULT_IDLE_TIMEOUT, management, StreamConfig.defaults());
     }
 
     static ManagementConfig management(Duration commandWait, Duration projectionWait, Duration connectWait,
@@ -71,8 +73,16 @@ final class TestIngress {
     static Ingress create(IngressConfig config, MockProducer<byte[], byte[]> producer,
                           InMemoryEndpointDirectory directory, SecretBox box, Topics topics, JedisPooled redis,
                           RedisKeys keys, ApiKeyDirectory apiKeys, CommandOutcomes outcomes, Clock clock) {
+        return create(config, producer, directory, box, topics, redis, keys, apiKeys, outcomes, clock,
+                new InMemoryLiveFeed());
+    }
+
+    static Ingress create(IngressConfig config, MockProducer<byte[], byte[]> producer,
+                          InMemoryEndpointDirectory directory, SecretBox box, Topics topics, JedisPooled redis,
+                          RedisKeys keys, ApiKeyDirectory apiKeys, CommandOutcomes outcomes, Clock clock,
+                          LiveFeed liveFeed) {
         return new Ingress(config, new IngressDependencies(topics, producer, redis, keys, box, directory, apiKeys,
-                outcomes, new RedisManagementStore(redis, keys, Json.lenient()),
+                outcomes, new RedisManagementStore(redis, keys, Json.lenient()), liveFeed,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), clock, () -> 0L));
     }
 

@@ -12,6 +12,7 @@ import com.booqing.whatsapp.processor.management.ManagementTopology;
 import com.booqing.whatsapp.processor.projection.ProjectionPlanner;
 import com.booqing.whatsapp.processor.projection.ProjectionScript;
 import com.booqing.whatsapp.processor.projection.RedisProjector;
+import com.booqing.whatsapp.processor.projection.TenantRetries;
 import com.booqing.whatsapp.processor.resource.EndpointView;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -41,6 +42,7 @@ public final class Processor implements AutoCloseable {
     private KafkaStreamsMetrics managementMetrics;
     private JedisPooled redis;
     private RedisProjector projector;
+    private TenantRetries tenantRetries;
 
     public Processor(ProcessorConfig config, MeterRegistry meters) {
         this.config = config;
@@ -55,8 +57,10 @@ public final class Processor implements AutoCloseable {
         RedisKeys keys = config.redisKeys();
         ProjectionPlanner planner = new ProjectionPlanner(config.topics(), keys, config.gateway().messageTtl(),
                 EndpointView.of(config.secrets(), config.gateway()));
+        tenantRetries = TenantRetries.start(bootstrap, config.topics(), config.projectorGroupId() + "-retries",
+                config.gateway().defaultRetries());
         projector = RedisProjector.create(bootstrap, config.projectorGroupId(), planner, new ProjectionScript(redis),
-                keys, meters).start();
+                keys, meters, tenantRetries).start();
 
         streams = new KafkaStreams(InboundTopology.build(config.topics(), InboundSettings.defaults(meters)),
                 StreamsSettings.properties(config));
@@ -97,6 +101,12 @@ public final class Processor implements AutoCloseable {
         return projector != null && projector.isRunning();
     }
 
+    /** What {@code /healthz} reports: both Streams applications running (or rebalancing) and the projector alive. */
+    public boolean isHealthy() {
+        return streamsState().isRunningOrRebalancing() && managementState().isRunningOrRebalancing()
+                && projectorRunning();
+    }
+
     @Override
     public synchronized void close() {
         if (streams != null) {
@@ -113,6 +123,9 @@ public final class Processor implements AutoCloseable {
         }
         if (projector != null) {
             projector.close();
+        }
+        if (tenantRetries != null) {
+            tenantRetries.close();
         }
         if (redis != null) {
             redis.close();

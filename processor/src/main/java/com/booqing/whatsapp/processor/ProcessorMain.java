@@ -2,8 +2,10 @@ package com.booqing.whatsapp.processor;
 
 import com.booqing.whatsapp.common.config.ConfigException;
 import com.booqing.whatsapp.common.config.Env;
+import com.booqing.whatsapp.common.metrics.Meters;
+import com.booqing.whatsapp.common.metrics.MetricsServer;
+import com.booqing.whatsapp.common.metrics.MetricsSettings;
 import com.booqing.whatsapp.processor.config.ProcessorConfig;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,15 +19,31 @@ public final class ProcessorMain {
 
     public static void main(String[] args) {
         ProcessorConfig config;
+        MetricsSettings metricsSettings;
         try {
-            config = ProcessorConfig.from(Env.system());
+            Env env = Env.system();
+            config = ProcessorConfig.from(env);
+            metricsSettings = MetricsSettings.from(env, MetricsSettings.PROCESSOR_PORT,
+                    MetricsSettings.PROCESSOR_DEFAULT_PORT);
         } catch (ConfigException e) {
             log.error("invalid configuration: {}", e.getMessage());
             System.exit(2);
             return;
         }
-        Processor processor = new Processor(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        Runtime.getRuntime().addShutdownHook(new Thread(processor::close, "processor-shutdown"));
+        PrometheusMeterRegistry meters = Meters.prometheus(metricsSettings);
+        Processor processor = new Processor(config, meters);
+        MetricsServer metrics;
+        try {
+            metrics = MetricsServer.start(metricsSettings, MetricsSettings.PROCESSOR_PORT, meters, processor::isHealthy);
+        } catch (ConfigException e) {
+            log.error("cannot start: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            processor.close();
+            metrics.close();
+        }, "processor-shutdown"));
         processor.start();
     }
 }

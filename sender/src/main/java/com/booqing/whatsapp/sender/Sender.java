@@ -12,10 +12,13 @@ import com.booqing.whatsapp.common.kafka.CompactedTopicView;
 import com.booqing.whatsapp.common.kafka.KafkaClients;
 import com.booqing.whatsapp.common.kafka.Topic;
 import com.booqing.whatsapp.common.kafka.Topics;
+import com.booqing.whatsapp.common.logging.LogContext;
+import com.booqing.whatsapp.common.logging.Trace;
 import com.booqing.whatsapp.common.message.SendCommand;
 import com.booqing.whatsapp.common.message.SendResult;
 import com.booqing.whatsapp.common.redis.RedisClients;
 import com.booqing.whatsapp.common.redis.RedisKeys;
+import com.booqing.whatsapp.common.tenant.Ids;
 import com.booqing.whatsapp.common.tenant.TenantConfiguration;
 import com.booqing.whatsapp.common.webhook.DeadLetter;
 import com.booqing.whatsapp.sender.delivery.Backoff;
@@ -36,6 +39,7 @@ import com.booqing.whatsapp.sender.provider.ProviderAdapter;
 import com.booqing.whatsapp.sender.provider.ProviderAdapters;
 import com.booqing.whatsapp.sender.recipient.PhoneNumbers;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,6 +50,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -56,17 +61,22 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The sender service. One thread polls the send-commands topic (committed records only) and hands each record to
@@ -74,13 +84,21 @@ import java.util.concurrent.ExecutionException;
  * (tenant:recipient) in order. Each command ends in exactly one result on the results topic. A record's offset is
  * committed only when it and every record before it in its partition are finished (result or dead letter
  * acknowledged by every in-sync replica), so nothing is lost in a crash and nothing is skipped; a repeat is
- * absorbed by the idempotency store. docs: DELIVERY.md.
+ * absorbed by the idempotency store. A worker does not wait for that acknowledgement: it hands the result to the
+ * producer and takes the next command, while the record's chain (its recipient's next message) waits for the
+ * acknowledgement. docs: DELIVERY.md.
  */
 public final class Sender implements AutoCloseable {
     static final String STAGE = "sender";
     private static final Logger log = LoggerFactory.getLogger(Sender.class);
     private static final int MAX_POLL_RECORDS = 200;
     private static final Duration POLL = Duration.ofMillis(100);
+    /** How long a poll waits while records wait for room in a lane that may have been made meanwhile. */
+    private static final Duration POLL_WHILE_WAITING = Duration.ofMillis(2);
+    /** The longest records wait for a pass when some room was made in the lanes. */
+    private static final long REDISPATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** Offsets are committed at most this often (and always before partitions are given up). */
+    private static final long COMMIT_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration MAX_PUBLISH_BACKOFF = Duration.ofSeconds(30);
     private static final String UNREADABLE_LANE = "unreadable";
@@ -101,15 +119,21 @@ public final class Sender implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> consumer;
+    /** The command consumer's own metrics, records-lag-max among them: how many commands wait. */
+    private final KafkaClientMetrics consumerMetrics;
+    /** For commands that arrive without a trace id (put on Kafka by a client that sets none). */
+    private final Trace traces = new Trace();
     private final JsonSerde<SendCommand> commandSerde;
     private final Duration drainTimeout;
     private final AutoCloseable ownedResources;
+    /** Waits between tries of a result the broker did not acknowledge; the only thing it runs. */
+    private final ScheduledExecutorService publishRetries;
     /** Touched by the polling thread only (the rebalance listener runs on it too). */
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
     /** The partitions this instance owns, for tests and the log; written by the polling thread. */
     private volatile Set<TopicPartition> assignment = Set.of();
     private volatile boolean running;
-    private Thread loop;
+    private volatile Thread loop;
 
     /** With default sender settings and the Redis of {@code config}: what the end-to-end pipeline uses. */
     public Sender(GatewayConfig config, Topics topics, SecretBox secrets, List<ProviderAdapter> adapters, Clock clock,
@@ -159,6 +183,11 @@ public final class Sender implements AutoCloseable {
         this.handler = new SendHandler(directory, selector, guards, delivery, idempotency, new PhoneNumbers(),
                 settings, clock, sleeper, metrics);
         this.dispatcher = new Dispatcher(settings.workersPerEndpoint(), settings.endpointQueue(), this::work);
+        this.publishRetries = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sender-publish-retries-" + instance);
+            t.setDaemon(true);
+            return t;
+        });
         this.commandSerde = jsonSerde(topics.sendCommands());
         this.producer = new KafkaProducer<>(KafkaClients.durableProducer(bootstrap, clientId("results"),
                 Duration.ofSeconds(10), Duration.ofSeconds(30)), new ByteArraySerializer(), new ByteArraySerializer());
@@ -170,6 +199,8 @@ public final class Sender implements AutoCloseable {
         c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
                 (int) Math.max(300_000, drainTimeout.plusSeconds(60).toMillis()));
         this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(meters);
     }
 
     /** Reads the configuration topics to their end, then starts consuming commands. */
@@ -196,16 +227,36 @@ public final class Sender implements AutoCloseable {
     private void run() {
         try {
             consumer.subscribe(List.of(topics.sendCommands().name()), new Rebalance());
+            long lastCommit = System.nanoTime();
+            long lastDispatch = lastCommit;
+            long roomSeen = 0;
+            // Offering a backlog costs a pass over it: when only room was made (jobs ended), pass again once a
+            // tenth of a lane has freed up, or after a short while, not after every single job.
+            long roomWorthAPass = Math.max(1, settings.endpointQueue() / 10);
             while (running) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                // While records wait for room in a lane, look again soon: room is made by workers, not by the
+                // broker, and a paused partition would otherwise keep this poll waiting its full time.
+                boolean waiting = partitions.values().stream().anyMatch(p -> !p.backlog().isEmpty());
+                boolean read = false;
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(waiting ? POLL_WHILE_WAITING : POLL)) {
                     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
                     PartitionState partition = partitions.computeIfAbsent(tp, PartitionState::new);
                     partition.read(r.offset());
                     partition.backlog().add(job(r, partition));
+                    read = true;
                 }
-                dispatch();
-                flowControl();
-                commit(partitions.values());
+                long room = dispatcher.finishedCount() - roomSeen;
+                long now = System.nanoTime();
+                if (read || room >= roomWorthAPass || (room > 0 && now - lastDispatch >= REDISPATCH_NANOS)) {
+                    roomSeen += room;
+                    lastDispatch = now;
+                    dispatch();
+                    flowControl();
+                }
+                if (System.nanoTime() - lastCommit >= COMMIT_EVERY_NANOS) {
+                    commit(partitions.values());
+                    lastCommit = System.nanoTime();
+                }
             }
         } catch (WakeupException e) {
             if (running) {
@@ -243,17 +294,8 @@ public final class Sender implements AutoCloseable {
      */
     private void dispatch() {
         for (PartitionState partition : partitions.values()) {
-            Set<String> blocked = new HashSet<>();
-            for (Iterator<Job> it = partition.backlog().iterator(); it.hasNext(); ) {
-                Job job = it.next();
-                if (blocked.contains(job.key())) {
-                    continue;
-                }
-                if (dispatcher.offer(job)) {
-                    it.remove();
-                } else {
-                    blocked.add(job.key());
-                }
+            if (!partition.backlog().isEmpty()) {
+                dispatcher.offerInOrder(partition.backlog());
             }
         }
     }
@@ -351,19 +393,33 @@ public final class Sender implements AutoCloseable {
         }
     }
 
-    /** Runs in a lane: one command to one published result (or one dead letter). */
-    private void work(Job job) {
+    /**
+     * Runs in a lane: one command to one published result (or one dead letter). @return completes when the result
+     * is acknowledged (the record is then finished) or its job was cancelled. Its logs carry the command's trace id
+     * (header {@value Trace#HEADER}, set by the ingress; a new one when the producer set none), tenant and message
+     * id, and the result carries the same trace id on.
+     */
+    private CompletionStage<Void> work(Job job) {
+        String trace = Trace.of(job.record().headers());
+        try (LogContext logContext = LogContext.open().trace(trace != null ? trace : traces.next())) {
+            SendCommand command = job.command();
+            if (command != null) {
+                logContext.tenant(Ids.isValidTenantId(command.tenantId()) ? command.tenantId() : null)
+                        .messageId(command.messageId());
+            }
+            return handle(job);
+        }
+    }
+
+    private CompletionStage<Void> handle(Job job) {
         ConsumerRecord<byte[], byte[]> r = job.record();
         if (job.command() == null) {
             log.warn("dead-lettering unreadable send command at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
                     job.unreadable());
             metrics.unreadable();
-            if (publish(new ProducerRecord<>(topics.sendDeadLetter().name(), null, r.key(), r.value(),
+            return publish(new ProducerRecord<>(topics.sendDeadLetter().name(), null, r.key(), r.value(),
                     DeadLetter.headers(r.headers(), STAGE, job.unreadable(), r.topic(), r.partition(), r.offset(),
-                            clock.instant())), job.cancellation())) {
-                job.partition().finished(r.offset());
-            }
-            return;
+                            clock.instant())), job);
         }
         SendCommand command = job.command();
         SendResult result;
@@ -376,40 +432,83 @@ public final class Sender implements AutoCloseable {
                     0, clock.instant());
         }
         if (result == null) {
-            return; // cancelled: the partition's next owner handles the command
+            return CompletableFuture.completedFuture(null); // cancelled: the partition's next owner handles it
         }
         log.info("message {} of tenant {}: {}{}{}", result.messageId(), result.tenantId(), result.outcome().wireName(),
                 result.endpointId() == null ? "" : " via " + result.endpointId(),
                 result.errorCode() == null ? "" : " (" + result.errorCode() + ")");
         metrics.result(result);
-        Topic<String, SendResult> out = topics.sendResults();
-        if (publish(new ProducerRecord<>(out.name(),
-                out.keySerde().serializer().serialize(out.name(), command.partitionKey()),
-                out.valueSerde().serializer().serialize(out.name(), result)), job.cancellation())) {
-            job.partition().finished(r.offset());
+        if (r.timestamp() >= 0) {
+            metrics.sendLatency(result, Duration.between(Instant.ofEpochMilli(r.timestamp()), clock.instant()));
         }
+        Topic<String, SendResult> out = topics.sendResults();
+        return publish(new ProducerRecord<>(out.name(), null,
+                out.keySerde().serializer().serialize(out.name(), command.partitionKey()),
+                out.valueSerde().serializer().serialize(out.name(), result),
+                Trace.set(new RecordHeaders(), LogContext.currentTrace())), job);
     }
 
-    /** Waits for the broker's acknowledgement, retrying with backoff until it comes or the job is cancelled. */
-    private boolean publish(ProducerRecord<byte[], byte[]> record, Cancellation cancellation) {
+    /**
+     * Publishes until the broker acknowledges (then the job's record is finished) or the job is cancelled, retrying
+     * with backoff. No thread waits for it. @return completes when it is acknowledged or given up
+     */
+    private CompletableFuture<Void> publish(ProducerRecord<byte[], byte[]> record, Job job) {
+        Publication p = new Publication(record, job);
+        p.attempt();
+        return p.done;
+    }
+
+    /** One result (or dead letter) on its way to the broker. */
+    private final class Publication {
+        final ProducerRecord<byte[], byte[]> record;
+        final Job job;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
         Duration backoff = Duration.ofMillis(200);
-        while (true) {
+
+        Publication(ProducerRecord<byte[], byte[]> record, Job job) {
+            this.record = record;
+            this.job = job;
+        }
+
+        void attempt() {
+            if (job.cancellation().isCancelled()) {
+                done.complete(null);
+                return;
+            }
             try {
-                producer.send(record).get();
-                return true;
-            } catch (ExecutionException | KafkaException e) {
-                Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-                log.warn("publishing to {} failed, retrying in {} ms: {}", record.topic(), backoff.toMillis(),
-                        cause.toString());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
+                producer.send(record, (metadata, e) -> {
+                    if (e == null) {
+                        job.partition().finished(job.offset());
+                        done.complete(null);
+                    } else {
+                        retryLater(e);
+                    }
+                });
+            } catch (KafkaException e) {
+                retryLater(e);
             }
-            if (!cancellation.sleep(Sleeper.SYSTEM, backoff)) {
-                return false;
-            }
+        }
+
+        /** Runs on the producer's thread or the caller's: it only schedules. */
+        private void retryLater(Exception e) {
+            log.warn("publishing to {} failed, retrying in {} ms: {}", record.topic(), backoff.toMillis(),
+                    e.toString());
+            Duration wait = backoff;
             backoff = backoff.multipliedBy(2).compareTo(MAX_PUBLISH_BACKOFF) > 0 ? MAX_PUBLISH_BACKOFF
                     : backoff.multipliedBy(2);
+            try {
+                ScheduledFuture<?> next = publishRetries.schedule(() -> {
+                    job.cancellation().whenCancelled(null);
+                    attempt();
+                }, wait.toMillis(), TimeUnit.MILLISECONDS);
+                // A partition given up (or a shutdown) does not wait for the next try: the next owner redoes it.
+                job.cancellation().whenCancelled(() -> {
+                    next.cancel(false);
+                    done.complete(null);
+                });
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                done.complete(null);
+            }
         }
     }
 
@@ -428,6 +527,12 @@ public final class Sender implements AutoCloseable {
 
     SenderMetrics metrics() {
         return metrics;
+    }
+
+    /** What {@code /healthz} reports: started, and the polling loop still alive. */
+    public boolean isRunning() {
+        Thread t = loop;
+        return running && t != null && t.isAlive();
     }
 
     @SuppressWarnings("unchecked")
@@ -457,7 +562,9 @@ public final class Sender implements AutoCloseable {
             consumer.close(Duration.ofSeconds(5));
         }
         dispatcher.close();
+        consumerMetrics.close();
         producer.close(Duration.ofSeconds(5));
+        publishRetries.shutdownNow();
         configurations.close();
         endpoints.close();
         health.close();

@@ -5,6 +5,9 @@ import com.booqing.whatsapp.common.config.Env;
 import com.booqing.whatsapp.common.config.GatewayConfig;
 import com.booqing.whatsapp.common.crypto.SecretBox;
 import com.booqing.whatsapp.common.kafka.Topics;
+import com.booqing.whatsapp.common.metrics.Meters;
+import com.booqing.whatsapp.common.metrics.MetricsServer;
+import com.booqing.whatsapp.common.metrics.MetricsSettings;
 import com.booqing.whatsapp.common.redis.RedisClients;
 import com.booqing.whatsapp.common.redis.RedisKeys;
 import com.booqing.whatsapp.sender.delivery.Sleeper;
@@ -12,7 +15,6 @@ import com.booqing.whatsapp.sender.idempotency.RedisIdempotencyStore;
 import com.booqing.whatsapp.sender.provider.CloudApiAdapter;
 import com.booqing.whatsapp.sender.provider.EvolutionAdapter;
 import com.booqing.whatsapp.sender.provider.WahaAdapter;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,17 +37,19 @@ public final class SenderMain {
         GatewayConfig config;
         SenderSettings settings;
         SecretBox secrets;
+        MetricsSettings metricsSettings;
         try {
             config = GatewayConfig.from(env);
             settings = SenderSettings.from(env, config);
             secrets = SecretBox.fromEnv(env);
+            metricsSettings = MetricsSettings.from(env, MetricsSettings.SENDER_PORT, MetricsSettings.SENDER_DEFAULT_PORT);
         } catch (ConfigException e) {
             log.error("cannot start: {}", e.getMessage());
             System.exit(2);
             return;
         }
         Topics topics = Topics.withPrefix(config.topicPrefix(), Topics.DEFAULT_PARTITIONS);
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry meters = Meters.prometheus(metricsSettings);
         Duration connectTimeout = config.defaultTimeout().compareTo(Duration.ofSeconds(10)) < 0
                 ? config.defaultTimeout() : Duration.ofSeconds(10);
         HttpClient http = CloudApiAdapter.httpClient(connectTimeout);
@@ -54,9 +58,18 @@ public final class SenderMain {
                 List.of(new CloudApiAdapter(http), new WahaAdapter(http), new EvolutionAdapter(http)),
                 new RedisIdempotencyStore(redis, new RedisKeys(config.redisNamespace())), Clock.systemUTC(),
                 Sleeper.SYSTEM, meters);
+        MetricsServer metrics;
+        try {
+            metrics = MetricsServer.start(metricsSettings, MetricsSettings.SENDER_PORT, meters, sender::isRunning);
+        } catch (ConfigException e) {
+            log.error("cannot start: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             sender.close();
             redis.close();
+            metrics.close();
         }, "sender-shutdown"));
         sender.start();
     }

@@ -3,8 +3,14 @@ package com.booqing.whatsapp.sender;
 import com.booqing.whatsapp.common.endpoint.ProviderType;
 import com.booqing.whatsapp.common.message.SendResult;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
-/** The sender's meters, named in one place. */
+import java.time.Duration;
+
+/**
+ * The sender's meters, named in one place (all of them: docs/METRICS.md). The endpoint and error-code tags are
+ * bounded by the registry's {@code TagLimits}; tenant ids are never tags.
+ */
 public final class SenderMetrics {
     public static final String POSSIBLE_DUPLICATES = "whatsapp.sender.possible.duplicates";
     public static final String RESULTS = "whatsapp.sender.results";
@@ -13,11 +19,22 @@ public final class SenderMetrics {
     public static final String RETRIES = "whatsapp.sender.retries";
     public static final String REPLAYS = "whatsapp.sender.idempotent.replays";
     public static final String DEAD_LETTERS = "whatsapp.sender.dead.letters";
+    public static final String PROVIDER_RESPONSE = "whatsapp.sender.provider.response";
+    public static final String SEND_LATENCY = "whatsapp.sender.send.latency";
+    private static final String NONE = "none";
 
     private final MeterRegistry registry;
 
     public SenderMetrics(MeterRegistry registry) {
         this.registry = registry;
+        // Registered at zero: rare events must have a series before they first happen, for rates and alerts.
+        for (String reason : new String[]{"timeout", "interrupted", "retry_after_server_error"}) {
+            registry.counter(POSSIBLE_DUPLICATES, "reason", reason);
+        }
+        registry.counter(FAILOVERS);
+        registry.counter(RETRIES);
+        registry.counter(REPLAYS);
+        registry.counter(DEAD_LETTERS);
     }
 
     public MeterRegistry registry() {
@@ -51,7 +68,31 @@ public final class SenderMetrics {
 
     public void result(SendResult result) {
         registry.counter(RESULTS, "outcome", result.outcome().wireName(),
-                "provider", result.provider() == null ? "none" : result.provider().wireName()).increment();
+                "provider", result.provider() == null ? NONE : result.provider().wireName(),
+                "endpoint", result.endpointId() == null ? NONE : result.endpointId(),
+                "code", result.errorCode() == null ? NONE : result.errorCode()).increment();
+    }
+
+    /** One provider call, from the request leaving to its answer (or timeout). */
+    public void providerResponse(ProviderType provider, String outcome, Duration took) {
+        Timer.builder(PROVIDER_RESPONSE).description("provider send calls, request to answer")
+                .tags("provider", provider.wireName(), "outcome", outcome)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(2))
+                .register(registry).record(took);
+    }
+
+    /**
+     * Command to result: from the send command's record timestamp (when it was produced) to its result being
+     * handed to the producer. Includes time queued on Kafka, retries and backoff.
+     */
+    public void sendLatency(SendResult result, Duration took) {
+        Timer.builder(SEND_LATENCY).description("send command produced to its result acknowledged")
+                .tags("outcome", result.outcome().wireName(),
+                        "provider", result.provider() == null ? NONE : result.provider().wireName())
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry).record(took.isNegative() ? Duration.ZERO : took);
     }
 
     /** Sum of a counter over all its tags; for tests and the log. */

@@ -24,8 +24,10 @@ import java.util.Map;
  *                           (30000); SENDER_RATE_PER_SECOND_DEFAULT (80, the Cloud API's default throughput per
  *                           number), overridable per provider with SENDER_RATE_PER_SECOND_CLOUD_API / _WAHA /
  *                           _EVOLUTION
- * @param workersPerEndpoint SENDER_WORKERS_PER_ENDPOINT (4): concurrent sends per endpoint lane (the bulkhead)
- * @param endpointQueue      SENDER_ENDPOINT_QUEUE (100): commands queued per lane before it counts as full
+ * @param workersPerEndpoint SENDER_WORKERS_PER_ENDPOINT ({@value #DEFAULT_WORKERS_PER_ENDPOINT}): concurrent sends
+ *                           per endpoint lane (the bulkhead); threads exist only for sends that run
+ * @param endpointQueue      SENDER_ENDPOINT_QUEUE ({@value #DEFAULT_ENDPOINT_QUEUE}): commands a lane takes (queued,
+ *                           running or waiting for their result's acknowledgement) before it counts as full
  * @param partitionBacklog   SENDER_PARTITION_BACKLOG (500): undispatched records per partition before it is paused
  * @param backoffBase        SENDER_BACKOFF_BASE_MS (500): ceiling of the first retry's jittered wait
  * @param backoffMax         SENDER_BACKOFF_MAX_MS (30000): cap of every retry's wait (Retry-After excepted)
@@ -45,6 +47,16 @@ public record SenderSettings(
         Duration leasePoll) {
 
     public static final String DEFAULT_GROUP = "whatsapp-sender";
+    /**
+     * Enough concurrent calls for an endpoint to use its default rate limit (80/s) at a provider answering in up
+     * to 400 ms (80 x 0.4 = 32); each call waits on the network, so fewer would cap the endpoint below its limit.
+     */
+    public static final int DEFAULT_WORKERS_PER_ENDPOINT = 32;
+    /**
+     * Several times the workers: a command whose result waits for the broker's acknowledgement keeps its place in
+     * the lane (its recipient's next message waits for it) but no worker, so fewer would leave workers idle.
+     */
+    public static final int DEFAULT_ENDPOINT_QUEUE = 256;
 
     public static SenderSettings from(Env env, GatewayConfig config) {
         int defaultRate = env.integer("SENDER_RATE_PER_SECOND_DEFAULT", 80, 1, 100_000);
@@ -70,8 +82,8 @@ public record SenderSettings(
                 config.defaultTimeout(),
                 config.defaultRetries(),
                 breaker,
-                env.integer("SENDER_WORKERS_PER_ENDPOINT", 4, 1, 256),
-                env.integer("SENDER_ENDPOINT_QUEUE", 100, 1, 1_000_000),
+                env.integer("SENDER_WORKERS_PER_ENDPOINT", DEFAULT_WORKERS_PER_ENDPOINT, 1, 1024),
+                env.integer("SENDER_ENDPOINT_QUEUE", DEFAULT_ENDPOINT_QUEUE, 1, 1_000_000),
                 env.integer("SENDER_PARTITION_BACKLOG", 500, 1, 1_000_000),
                 backoffBase,
                 backoffMax,

@@ -34,6 +34,17 @@ class SenderSettingsTest {
     }
 
     @Test
+    void defaultConcurrencyLetsAnEndpointUseItsRateLimitAtTheProvidersUsualLatency() {
+        SenderSettings s = from(Map.of());
+        double callSeconds = 0.4; // a Cloud API call takes 100 to 400 ms
+
+        assertThat(s.workersPerEndpoint())
+                .isGreaterThanOrEqualTo((int) (s.breaker().ratePerSecond().get(ProviderType.CLOUD_API) * callSeconds));
+        // results waiting for their acknowledgement keep their place in the lane but no worker
+        assertThat(s.endpointQueue()).isGreaterThanOrEqualTo(4 * s.workersPerEndpoint());
+    }
+
+    @Test
     void rateCanBeSetForAllAndPerProvider() {
         SenderSettings s = from(Map.of("SENDER_RATE_PER_SECOND_DEFAULT", "20", "SENDER_RATE_PER_SECOND_WAHA", "2"));
 

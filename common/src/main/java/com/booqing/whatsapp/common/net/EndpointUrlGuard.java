@@ -106,6 +106,9 @@ public final class EndpointUrlGuard {
         if (uri.getPort() == 0) {
             throw new UnsafeUrlException("must not use port 0");
         }
+        if (uri.getPort() > 65535) {
+            throw new UnsafeUrlException("must use a port from 1 to 65535");
+        }
         checkHost(host);
         return uri;
     }
@@ -341,9 +344,13 @@ public final class EndpointUrlGuard {
             return ipv4Range(new byte[]{(byte) ~b[12], (byte) ~b[13], (byte) ~b[14], (byte) ~b[15]})
                     .or(() -> Optional.of("reserved"));
         }
-        // 2001:db8::/32 documentation, 100::/64 discard-only.
+        // 2001:db8::/32 and 3fff::/20 documentation, 2001:2::/48 benchmarking, 5f00::/16 SRv6 segment ids,
+        // 100::/64 discard-only and 100:0:0:1::/64 dummy prefix (IANA: none is globally reachable).
         if ((b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == (byte) 0xb8)
-                || (b[0] == 0x01 && b[1] == 0 && zero(b, 2, 8))) {
+                || (b[0] == 0x3f && b[1] == (byte) 0xff && (b[2] & 0xf0) == 0)
+                || (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0x02 && b[4] == 0 && b[5] == 0)
+                || (b[0] == 0x5f && b[1] == 0)
+                || (b[0] == 0x01 && b[1] == 0 && zero(b, 2, 7) && (b[7] & 0xfe) == 0)) {
             return Optional.of("reserved");
         }
         return Optional.empty();

@@ -15,7 +15,9 @@ import com.booqing.whatsapp.health.provider.ProviderCallException;
 import com.booqing.whatsapp.health.provider.SessionApi;
 import com.booqing.whatsapp.health.provider.SessionCall;
 import com.booqing.whatsapp.health.provider.SessionView;
+import com.booqing.whatsapp.health.Ownership;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -28,6 +30,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +49,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link Settings#group()}, one command at a time, committing each once its events are acknowledged; the group
  * spreads devices over instances. After a CONNECT it keeps following the device while it pairs
  * ({@link PairingWatch}), publishing each new QR code.
+ *
+ * <p>A pairing follows its device's partition of the commands topic: when the group moves a partition away, this
+ * instance stops following its devices; when it is given one (at start, or taking over from an instance that left
+ * or died), it starts following every device of that partition whose session data says a pairing is in progress
+ * ({@link SessionStore.Pairing}), from the pairing's own start and with the QR code last published, so the QR codes
+ * keep coming and the pairing timeout is not restarted.
  */
 public final class DeviceManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeviceManager.class);
@@ -78,6 +88,7 @@ public final class DeviceManager implements AutoCloseable {
     private final JsonSerde<DeviceCommand> serde = JsonSerde.of(DeviceCommand.class);
     private final Map<String, PairingWatch> watches = new ConcurrentHashMap<>();
     private final Set<String> handling = ConcurrentHashMap.newKeySet();
+    private final Set<Integer> partitions = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService watchThreads;
     private volatile boolean running = true;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -112,6 +123,16 @@ public final class DeviceManager implements AutoCloseable {
         return this;
     }
 
+    /** True while this instance follows the device's pairing. */
+    public boolean following(String deviceId) {
+        return watches.containsKey(deviceId);
+    }
+
+    /** How many partitions of the commands topic the group gave this instance. */
+    public int ownedPartitions() {
+        return partitions.size();
+    }
+
     /** True while this instance carries out a command for the device or follows its pairing. */
     public boolean busy(String deviceId) {
         return handling.contains(deviceId) || watches.containsKey(deviceId);
@@ -127,7 +148,7 @@ public final class DeviceManager implements AutoCloseable {
         try (KafkaConsumer<byte[], byte[]> kc = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer = kc;
-            kc.subscribe(List.of(commands.name()));
+            kc.subscribe(List.of(commands.name()), new Handover(kc));
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> r : kc.poll(Duration.ofMillis(200))) {
                     handle(r);
@@ -140,6 +161,8 @@ public final class DeviceManager implements AutoCloseable {
             // closing
         } catch (RuntimeException e) {
             log.error("device command consumer stopped: {}", e.toString(), e);
+        } finally {
+            partitions.clear();
         }
     }
 
@@ -237,10 +260,105 @@ public final class DeviceManager implements AutoCloseable {
             }
         }
         SessionView v = api.connect(call, phone, settings.qrWait(), pollStep());
-        store.save(device, endpoint, v, false);
+        boolean pairing = v.status() == DeviceStatus.PAIRING || v.status() == DeviceStatus.CONNECTING;
+        Instant since = clock.instant();
+        // Recorded before the command is committed, so whoever owns the device next can carry the pairing on.
+        store.save(device, endpoint, v, false, pairing ? new SessionStore.Pairing(cause, since) : null);
         events.publish(device, v.status(), v.providerStatus(), v.qrCode(), v.pairingCode(), v.reason(), cause);
-        if (v.status() == DeviceStatus.PAIRING || v.status() == DeviceStatus.CONNECTING) {
-            watch(new PairingWatch(device, endpoint, api, call, events, store, cause, v, settings.pairingTimeout()));
+        if (pairing) {
+            watch(new PairingWatch(device, endpoint, api, call, events, store, cause, v.qrCode(), v.pairingCode(),
+                    since, settings.pairingTimeout(), clock));
+        }
+    }
+
+    /**
+     * Starts following the pairings in progress of the devices in {@code partitions} (of {@code count}) that nobody
+     * here follows yet. A pairing whose device has since connected, disconnected or failed is marked ended instead.
+     */
+    private void resumePairings(Set<Integer> partitions, int count) {
+        for (Device device : devices.values()) {
+            if (!partitions.contains(Ownership.partitionOf(device.id(), count)) || busy(device.id())
+                    || !store.has(device.id())) {
+                continue;
+            }
+            SessionStore.Pairing p = store.load(device).map(SessionStore.Data::pairing).orElse(null);
+            if (p == null) {
+                continue;
+            }
+            boolean ended = device.updatedAt() != null && device.updatedAt().isAfter(p.since())
+                    && (device.status() == DeviceStatus.CONNECTED || device.status() == DeviceStatus.DISCONNECTED
+                    || device.status() == DeviceStatus.ERROR);
+            Endpoint endpoint = endpoints.get(device.endpointId()).orElse(null);
+            Optional<SessionApi> api = endpoint == null ? Optional.empty() : apis.api(endpoint.provider());
+            if (ended || api.isEmpty() || !endpoint.tenantId().equals(device.tenantId())) {
+                store.pairingEnded(device);
+                continue;
+            }
+            SessionCall call;
+            try {
+                call = apis.call(endpoint);
+            } catch (IllegalStateException e) {
+                log.warn("cannot resume the pairing of device {}: {}", device.id(), e.getMessage());
+                continue;
+            }
+            log.info("device {} of tenant {}: following its pairing (begun {}) from here", device.id(),
+                    device.tenantId(), p.since());
+            watch(new PairingWatch(device, endpoint, api.get(), call, events, store, p.cause(), device.qrCode(),
+                    device.pairingCode(), p.since(), settings.pairingTimeout(), clock));
+        }
+    }
+
+    /** Stops following the pairings of devices in {@code partitions}: their new owner carries them on. */
+    private void releasePairings(Set<Integer> partitions, int count) {
+        for (String deviceId : List.copyOf(watches.keySet())) {
+            if (partitions.contains(Ownership.partitionOf(deviceId, count))) {
+                stopWatching(deviceId);
+            }
+        }
+    }
+
+    /** Pairings move with the command partitions of their devices. */
+    private final class Handover implements ConsumerRebalanceListener {
+        private final KafkaConsumer<byte[], byte[]> kc;
+
+        Handover(KafkaConsumer<byte[], byte[]> kc) {
+            this.kc = kc;
+        }
+
+        private int count() {
+            return kc.partitionsFor(commands.name()).size();
+        }
+
+        private static Set<Integer> numbers(Collection<TopicPartition> parts) {
+            Set<Integer> n = new HashSet<>();
+            parts.forEach(tp -> n.add(tp.partition()));
+            return n;
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            partitions.removeAll(numbers(revoked));
+            if (!revoked.isEmpty()) {
+                releasePairings(numbers(revoked), count());
+            }
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+            partitions.addAll(numbers(assigned));
+            if (!assigned.isEmpty()) {
+                try {
+                    resumePairings(numbers(assigned), count());
+                } catch (RuntimeException e) {
+                    // A bug here must not stop the consumer: the pairings stay unfollowed, and say so.
+                    log.error("could not resume pairings: {}", e.toString(), e);
+                }
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> lost) {
+            onPartitionsRevoked(lost);
         }
     }
 
@@ -303,6 +421,9 @@ public final class DeviceManager implements AutoCloseable {
 
     @Override
     public void close() {
+        // Stop following pairings before leaving the group, so the instance taking them over is the only one.
+        watches.values().forEach(PairingWatch::cancel);
+        watchThreads.shutdownNow();
         running = false;
         KafkaConsumer<byte[], byte[]> c = consumer;
         if (c != null) {
@@ -315,7 +436,5 @@ public final class DeviceManager implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        watches.values().forEach(PairingWatch::cancel);
-        watchThreads.shutdownNow();
     }
 }

@@ -9,6 +9,7 @@ import com.booqing.whatsapp.health.provider.ProviderCallException;
 import com.booqing.whatsapp.health.provider.SessionApi;
 import com.booqing.whatsapp.health.provider.SessionCall;
 import com.booqing.whatsapp.health.provider.SessionView;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,11 +38,22 @@ import java.util.function.Predicate;
  *
  * <p>Confined to the monitor's scheduler thread ({@code home}); provider calls run on {@code calls} and report
  * back to it. It only acts for devices whose endpoint this instance owns.
+ *
+ * <p>Takeover: every episode's progress (when it began, attempts made, when the next step is due) is kept with the
+ * device's session data ({@link SessionStore.Reconnect}) at its start and at each attempt, and cleared when it
+ * ends. When endpoints move to this instance (a rebalance, another instance stopped or died), {@link #adopt} picks
+ * up the episodes of their devices from there: the next attempt keeps its number, its time and the backoff reached,
+ * and the events keep the episode's ids. Progress is recorded as an attempt starts, so an attempt cut short by its
+ * instance dying counts as made, and no attempt number is used twice.
  */
 public final class KeepAlive {
     public static final String LOGGED_OUT = "logged out: new QR scan needed";
     public static final String FAILED = "session FAILED: new QR scan needed";
     private static final Logger log = LoggerFactory.getLogger(KeepAlive.class);
+    /** Reconnect calls made, tag result: {@code requested} (the provider took the call) or {@code failed}. */
+    public static final String RECONNECT_ATTEMPTS = "whatsapp.health.reconnect.attempts";
+    /** Reconnect episodes that ended without the device back, after the last attempt. */
+    public static final String RECONNECT_GIVE_UPS = "whatsapp.health.reconnect.giveups";
 
     /**
      * @param intervalOverride     one first reconnect delay for every tenant (tests, demos); null in production
@@ -54,7 +66,7 @@ public final class KeepAlive {
     /** What a reconnect attempt found. */
     private enum Outcome { BACK, LOGGED_OUT, CALLED, FAILED }
 
-    private final class Episode {
+    private static final class Episode {
         final String deviceId;
         final String endpointId;
         final ReconnectSchedule schedule;
@@ -64,13 +76,13 @@ public final class KeepAlive {
         String lastStatus;
         boolean calling;
 
-        Episode(Device device, ReconnectSchedule schedule, String lastStatus) {
+        Episode(Device device, ReconnectSchedule schedule, String lastStatus, Instant startedAt) {
             this.deviceId = device.id();
             this.endpointId = device.endpointId();
             this.device = device;
             this.schedule = schedule;
             this.lastStatus = lastStatus;
-            this.startedAt = clock.instant();
+            this.startedAt = startedAt;
             this.cause = "reconnect:" + startedAt;
         }
     }
@@ -78,6 +90,7 @@ public final class KeepAlive {
     private final Settings settings;
     private final SessionApis apis;
     private final DeviceEvents events;
+    private final SessionStore store;
     private final Function<String, Optional<Device>> devices;
     private final Function<String, Optional<Endpoint>> endpoints;
     private final Function<String, Optional<TenantConfiguration>> configurations;
@@ -86,17 +99,19 @@ public final class KeepAlive {
     private final Executor calls;
     private final Executor home;
     private final Clock clock;
+    private final MeterRegistry meters;
     private final Map<String, Episode> episodes = new HashMap<>();
     private final Map<String, DeviceStatus> seenOnTopic = new HashMap<>();
 
-    public KeepAlive(Settings settings, SessionApis apis, DeviceEvents events,
+    public KeepAlive(Settings settings, SessionApis apis, DeviceEvents events, SessionStore store,
                      Function<String, Optional<Device>> devices, Function<String, Optional<Endpoint>> endpoints,
                      Function<String, Optional<TenantConfiguration>> configurations,
                      Function<String, Optional<DeviceCommand>> lastCommands, Predicate<String> busy, Executor calls,
-                     Executor home, Clock clock) {
+                     Executor home, Clock clock, MeterRegistry meters) {
         this.settings = settings;
         this.apis = apis;
         this.events = events;
+        this.store = store;
         this.devices = devices;
         this.endpoints = endpoints;
         this.configurations = configurations;
@@ -105,6 +120,11 @@ public final class KeepAlive {
         this.calls = calls;
         this.home = home;
         this.clock = clock;
+        this.meters = meters;
+        // Registered at zero, so that the series exist before the first drop.
+        meters.counter(RECONNECT_ATTEMPTS, "result", "requested");
+        meters.counter(RECONNECT_ATTEMPTS, "result", "failed");
+        meters.counter(RECONNECT_GIVE_UPS);
     }
 
     /** True while the device is being reconnected. */
@@ -138,12 +158,14 @@ public final class KeepAlive {
         }
         if (known.status() == DeviceStatus.PAIRING) {
             // Pairing is followed by the device manager (and the provider's webhooks), not by keep-alive.
-            episodes.remove(d.id());
+            if (ep != null) {
+                end(ep);
+            }
             return;
         }
         if (mapped == DeviceStatus.CONNECTED) {
             if (ep != null) {
-                episodes.remove(d.id());
+                end(ep);
                 log.info("device {} is back after {} reconnect attempt(s)", d.id(), ep.schedule.attempts());
                 events.publish(d, DeviceStatus.CONNECTED, providerStatus, null, null, null, ep.cause + ":back");
             } else if (known.status() == DeviceStatus.DISCONNECTED || known.status() == DeviceStatus.CONNECTING) {
@@ -155,7 +177,7 @@ public final class KeepAlive {
         boolean linkGone = api.meansLoggedOut(providerStatus) || mapped == DeviceStatus.ERROR;
         if (ep != null) {
             if (linkGone) {
-                episodes.remove(d.id());
+                end(ep);
                 loggedOut(d, providerStatus, ep.cause);
             } else {
                 ep.lastStatus = providerStatus;
@@ -186,7 +208,7 @@ public final class KeepAlive {
             if (now.status() == DeviceStatus.CONNECTED || now.status() == DeviceStatus.ERROR
                     || now.status() == DeviceStatus.PAIRING) {
                 // Back (a webhook said so), logged out (the processor's ERROR for 401/403), or being paired anew.
-                episodes.remove(deviceId);
+                end(ep);
             }
             return;
         }
@@ -207,39 +229,96 @@ public final class KeepAlive {
             return;
         }
         int max = d.maxReconnectAttempts() > 0 ? d.maxReconnectAttempts() : settings.defaultMaxAttempts();
-        Episode ep = new Episode(d, new ReconnectSchedule(firstDelay(config), max, clock), providerStatus);
+        Episode ep = new Episode(d, new ReconnectSchedule(firstDelay(config), max, clock), providerStatus,
+                clock.instant());
         episodes.put(d.id(), ep);
+        record(ep);
         log.info("device {} of tenant {} dropped ({}); reconnecting, at most {} attempts", d.id(), d.tenantId(),
                 providerStatus == null ? "reported" : providerStatus, max);
+    }
+
+    /**
+     * Endpoints moved to this instance: carries on the reconnects their devices were in, from the progress the
+     * previous owner recorded. Progress of an episode that has ended meanwhile (the device is back, in error,
+     * pairing anew or disconnected on purpose, or its tenant turned autoReconnect off) is cleared instead.
+     *
+     * @param all every device (the devices topic's view)
+     */
+    public void adopt(Collection<Device> all, Predicate<String> ownsEndpoint) {
+        for (Device d : all) {
+            if (episodes.containsKey(d.id()) || !ownsEndpoint.test(d.endpointId()) || busy.test(d.id())
+                    || !store.has(d.id())) {
+                continue;
+            }
+            SessionStore.Reconnect r = store.load(d).map(SessionStore.Data::reconnect).orElse(null);
+            if (r == null) {
+                continue;
+            }
+            DeviceEvents.Known known = events.lastKnown(d);
+            Optional<TenantConfiguration> config = configurations.apply(d.tenantId());
+            boolean over = known.at().isAfter(r.startedAt()) && (known.status() == DeviceStatus.CONNECTED
+                    || known.status() == DeviceStatus.ERROR || known.status() == DeviceStatus.PAIRING);
+            if (over || parked(d) || !config.map(TenantConfiguration::autoReconnect).orElse(true)) {
+                store.reconnect(d, endpoints.apply(d.endpointId()).orElse(null), null);
+                continue;
+            }
+            Episode ep = new Episode(d, ReconnectSchedule.resume(firstDelay(config), r.maxAttempts(), r.attempts(),
+                    r.nextAt(), clock), r.lastStatus(), r.startedAt());
+            episodes.put(d.id(), ep);
+            log.info("device {} of tenant {}: carrying on its reconnect after {} of {} attempts, next step at {}",
+                    d.id(), d.tenantId(), r.attempts(), r.maxAttempts(), r.nextAt());
+        }
+    }
+
+    /** Keeps the episode's progress with the device's session data, for a new owner to carry on from. */
+    private void record(Episode ep) {
+        store.reconnect(ep.device, endpoints.apply(ep.endpointId).orElse(null), new SessionStore.Reconnect(
+                ep.startedAt, ep.schedule.attempts(), ep.schedule.maxAttempts(), ep.schedule.nextAt(),
+                ep.lastStatus));
+    }
+
+    /** The episode is over: forget it here and its recorded progress. */
+    private void end(Episode ep) {
+        episodes.remove(ep.deviceId, ep);
+        store.reconnect(ep.device, endpoints.apply(ep.endpointId).orElse(null), null);
     }
 
     /** Makes the attempts that are due, gives up where the last one failed, drops what is no longer ours. */
     public void tick(Predicate<String> ownsEndpoint) {
         for (Episode ep : List.copyOf(episodes.values())) {
             Device d = devices.apply(ep.deviceId).orElse(null);
-            if (d == null || !ownsEndpoint.test(ep.endpointId) || parked(d)) {
+            if (d == null || !ownsEndpoint.test(ep.endpointId)) {
+                // Deleted, or another instance's now: it carries on from the recorded progress.
                 episodes.remove(ep.deviceId);
                 continue;
             }
             ep.device = d;
+            if (parked(d)) {
+                end(ep);
+                continue;
+            }
             DeviceEvents.Known known = events.lastKnown(d);
             if (known.at().isAfter(ep.startedAt) && (known.status() == DeviceStatus.ERROR
                     || known.status() == DeviceStatus.PAIRING || known.status() == DeviceStatus.CONNECTED)) {
-                episodes.remove(ep.deviceId);
+                end(ep);
                 continue;
             }
             if (ep.calling) {
                 continue;
             }
+            // The attempt is dated before its progress is recorded, so the recorded backoff counts from it.
+            Instant polledAt = clock.instant();
             ReconnectSchedule.Step step = ep.schedule.poll();
             if (step instanceof ReconnectSchedule.Step.Attempt a) {
-                attempt(ep, a);
+                record(ep);
+                attempt(ep, a, polledAt);
             } else if (step instanceof ReconnectSchedule.Step.GiveUp g) {
-                episodes.remove(ep.deviceId);
+                meters.counter(RECONNECT_GIVE_UPS).increment();
                 log.warn("device {} of tenant {}: gave up after {} reconnect attempts", d.id(), d.tenantId(),
                         g.attempts());
-                events.publish(d, DeviceStatus.ERROR, ep.lastStatus, null, null,
-                        "gave up after " + g.attempts() + " reconnect attempts", ep.cause + ":gave-up");
+                events.publishAt(polledAt, d.tenantId(), d.endpointId(), d.id(), DeviceStatus.ERROR, ep.lastStatus,
+                        null, null, "gave up after " + g.attempts() + " reconnect attempts", ep.cause + ":gave-up");
+                end(ep);
             }
         }
     }
@@ -248,12 +327,11 @@ public final class KeepAlive {
      * One attempt, on the calls executor: look at the session first (it may be back, or unlinked, since the last
      * check); only a session still down is reconnected, and only that counts as an attempt and is announced.
      */
-    private void attempt(Episode ep, ReconnectSchedule.Step.Attempt a) {
+    private void attempt(Episode ep, ReconnectSchedule.Step.Attempt a, Instant at) {
         Endpoint endpoint = endpoints.apply(ep.endpointId).orElse(null);
         Optional<SessionApi> api = endpoint == null ? Optional.empty() : apis.api(endpoint.provider());
         Device device = ep.device;
         String last = ep.lastStatus;
-        Instant at = clock.instant();
         String reason = "reconnect attempt " + a.n() + "/" + a.of();
         String cause = ep.cause + ":" + a.n();
         if (api.isEmpty()) {
@@ -307,6 +385,10 @@ public final class KeepAlive {
 
     private void attempted(Episode ep, Outcome outcome, String providerStatus) {
         ep.calling = false;
+        if (outcome == Outcome.CALLED || outcome == Outcome.FAILED) {
+            meters.counter(RECONNECT_ATTEMPTS, "result", outcome == Outcome.CALLED ? "requested" : "failed")
+                    .increment();
+        }
         if (episodes.get(ep.deviceId) != ep) {
             return;
         }
@@ -314,10 +396,10 @@ public final class KeepAlive {
             ep.lastStatus = providerStatus;
         }
         if (outcome == Outcome.BACK) {
-            episodes.remove(ep.deviceId);
+            end(ep);
             events.publish(ep.device, DeviceStatus.CONNECTED, providerStatus, null, null, null, ep.cause + ":back");
         } else if (outcome == Outcome.LOGGED_OUT) {
-            episodes.remove(ep.deviceId);
+            end(ep);
             loggedOut(ep.device, providerStatus, ep.cause);
         }
     }

@@ -10,12 +10,18 @@ import com.booqing.whatsapp.health.provider.SessionView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Follows one device while it pairs: polls the session, publishes a new PAIRING event whenever the provider shows
  * a new QR code (WAHA: 60 s, then 20 s each, six at most), and ends with CONNECTED once the phone is linked, or
  * ERROR when the QR codes run out or pairing takes longer than allowed. Called from one thread at a time.
+ *
+ * <p>Everything it needs can be read back (the pairing's start and cause from the device's session data, the last
+ * QR code from the device), so an instance that takes the device over starts a watch of its own where the previous
+ * one stopped ({@link DeviceManager}). When the pairing ends the session data says so.
  */
 final class PairingWatch {
     static final String QR_LIMIT = "QR limit reached: new connect needed";
@@ -31,13 +37,19 @@ final class PairingWatch {
     private final SessionStore store;
     private final String cause;
     private final Duration limit;
-    private final long deadline;
+    private final Instant deadline;
+    private final Clock clock;
     private String lastQr;
     private String pairingCode;
     private volatile boolean cancelled;
 
+    /**
+     * @param since  when the pairing began (the CONNECT); it may take {@code limit} from then
+     * @param lastQr the QR code already published, if any (a new one is published when the provider shows it)
+     */
     PairingWatch(Device device, Endpoint endpoint, SessionApi api, SessionCall call, DeviceEvents events,
-                 SessionStore store, String cause, SessionView started, Duration limit) {
+                 SessionStore store, String cause, String lastQr, String pairingCode, Instant since, Duration limit,
+                 Clock clock) {
         this.device = device;
         this.endpoint = endpoint;
         this.api = api;
@@ -46,9 +58,10 @@ final class PairingWatch {
         this.store = store;
         this.cause = cause;
         this.limit = limit;
-        this.deadline = System.nanoTime() + limit.toNanos();
-        this.lastQr = started.qrCode();
-        this.pairingCode = started.pairingCode();
+        this.deadline = since.plus(limit);
+        this.clock = clock;
+        this.lastQr = lastQr;
+        this.pairingCode = pairingCode;
     }
 
     String deviceId() {
@@ -67,9 +80,10 @@ final class PairingWatch {
         if (cancelled) {
             return Next.DONE;
         }
-        if (System.nanoTime() > deadline) {
+        if (clock.instant().isAfter(deadline)) {
             events.publish(device, DeviceStatus.ERROR, null, null, null,
                     "pairing not finished within " + limit.toSeconds() + " s: new connect needed", cause + ":timeout");
+            store.pairingEnded(device);
             return Next.DONE;
         }
         SessionView v;
@@ -106,6 +120,7 @@ final class PairingWatch {
                         : "session " + (v.providerStatus() == null ? "gone" : v.providerStatus())
                         + " while pairing: new connect needed";
                 events.publish(device, DeviceStatus.ERROR, v.providerStatus(), null, null, reason, cause);
+                store.pairingEnded(device);
                 return Next.DONE;
             }
         }

@@ -9,7 +9,8 @@ import java.time.Instant;
  * {@code firstDelay × 2^(n-1)} after the previous step (the drop for the first one), each delay at most
  * {@link #MAX_DELAY}. After {@code maxAttempts} attempts without the device coming back, the next step gives up
  * (one more delay later, so the last attempt has its chance). Pure: time comes from the injected clock, so tests
- * step it.
+ * step it. A schedule can be {@link #resume resumed} where another instance left it (attempts made, next step's
+ * time), so a takeover neither starts the count again nor shortens the backoff.
  */
 public final class ReconnectSchedule {
     public static final Duration MAX_DELAY = Duration.ofHours(1);
@@ -37,16 +38,35 @@ public final class ReconnectSchedule {
     private boolean gaveUp;
 
     public ReconnectSchedule(Duration firstDelay, int maxAttempts, Clock clock) {
+        this(firstDelay, maxAttempts, 0,
+                maxAttempts == 0 ? clock.instant() : clock.instant().plus(delayBefore(1, firstDelay)), clock);
+    }
+
+    private ReconnectSchedule(Duration firstDelay, int maxAttempts, int attempts, Instant nextAt, Clock clock) {
         if (firstDelay.isNegative() || firstDelay.isZero()) {
             throw new IllegalArgumentException("firstDelay must be positive");
         }
         if (maxAttempts < 0) {
             throw new IllegalArgumentException("maxAttempts must not be negative");
         }
+        if (attempts < 0 || attempts > maxAttempts) {
+            throw new IllegalArgumentException("attempts must be 0.." + maxAttempts);
+        }
         this.firstDelay = firstDelay;
         this.maxAttempts = maxAttempts;
+        this.attempts = attempts;
+        this.nextAt = nextAt;
         this.clock = clock;
-        this.nextAt = maxAttempts == 0 ? clock.instant() : clock.instant().plus(delayBefore(1, firstDelay));
+    }
+
+    /**
+     * Carries on after {@code attempts} attempts, the next step due at {@code nextAt} (at once if that has passed);
+     * the delays after it double on from where they were.
+     */
+    public static ReconnectSchedule resume(Duration firstDelay, int maxAttempts, int attempts, Instant nextAt,
+                                           Clock clock) {
+        return new ReconnectSchedule(firstDelay, maxAttempts, Math.min(Math.max(0, attempts), maxAttempts), nextAt,
+                clock);
     }
 
     /** The delay before attempt {@code n} (1-based): firstDelay doubled n-1 times, at most {@link #MAX_DELAY}. */
@@ -77,6 +97,11 @@ public final class ReconnectSchedule {
 
     public int attempts() {
         return attempts;
+    }
+
+    /** When the next step (an attempt, or giving up) is due. */
+    public Instant nextAt() {
+        return nextAt;
     }
 
     public int maxAttempts() {

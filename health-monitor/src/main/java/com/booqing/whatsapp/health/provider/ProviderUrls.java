@@ -17,7 +17,7 @@ public final class ProviderUrls {
 
     /** @throws IllegalArgumentException with a message safe to publish */
     public static URI of(Endpoint endpoint, String path) {
-        String base = endpoint.apiUrl().replaceAll("/+$", "");
+        String base = withoutTrailingSlashes(endpoint.apiUrl());
         URI parsed;
         try {
             parsed = URI.create(base);
@@ -31,6 +31,15 @@ public final class ProviderUrls {
             throw new IllegalArgumentException("endpoint API URL must not carry user info, a query or a fragment");
         }
         return URI.create(base + path);
+    }
+
+    /** Without its trailing slashes; done by hand, as it runs for every check (String.replaceAll compiles a regex). */
+    static String withoutTrailingSlashes(String url) {
+        int end = url.length();
+        while (end > 0 && url.charAt(end - 1) == '/') {
+            end--;
+        }
+        return end == url.length() ? url : url.substring(0, end);
     }
 
     /** @throws IllegalArgumentException naming the field when the value is missing or not a plain segment */

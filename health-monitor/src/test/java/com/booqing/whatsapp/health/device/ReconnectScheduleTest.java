@@ -60,6 +60,26 @@ class ReconnectScheduleTest {
     }
 
     @Test
+    void resumedScheduleCarriesOnWithTheNextAttemptAndTheBackoffReached() {
+        // Another instance made attempts 1 and 2; attempt 3 is due 120 s after attempt 2, at T0 + 30 s.
+        ReconnectSchedule s = ReconnectSchedule.resume(FIRST, 4, 2, T0.plusSeconds(30), clock);
+
+        assertThat(s.attempts()).isEqualTo(2);
+        assertThat(s.poll()).isEqualTo(new ReconnectSchedule.Step.Wait(T0.plusSeconds(30)));
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(s.poll()).isEqualTo(new ReconnectSchedule.Step.Attempt(3, 4));
+        // The delay before attempt 4 is the fourth of the series (240 s), not the first.
+        assertThat(s.nextAt()).isEqualTo(T0.plusSeconds(30 + 240));
+    }
+
+    @Test
+    void resumedScheduleWhoseStepIsOverdueActsAtOnceAndGivesUpAfterTheLastAttempt() {
+        ReconnectSchedule s = ReconnectSchedule.resume(FIRST, 3, 3, T0.minusSeconds(10), clock);
+
+        assertThat(s.poll()).isEqualTo(new ReconnectSchedule.Step.GiveUp(3));
+    }
+
+    @Test
     void noAttemptsAllowedGivesUpAtOnce() {
         ReconnectSchedule s = new ReconnectSchedule(FIRST, 0, clock);
 

@@ -13,11 +13,13 @@ import com.booqing.whatsapp.ingress.http.Bodies;
 import com.booqing.whatsapp.ingress.http.Caller;
 import com.booqing.whatsapp.ingress.http.NotFound;
 import com.booqing.whatsapp.ingress.http.Scope;
+import com.booqing.whatsapp.ingress.http.UnavailableException;
 import com.booqing.whatsapp.ingress.kafka.AckedPublisher;
 import com.booqing.whatsapp.ingress.management.Answers;
 import com.booqing.whatsapp.ingress.management.ManagementCommands;
 import com.booqing.whatsapp.ingress.management.ManagementStore;
 import com.booqing.whatsapp.ingress.management.NewIds;
+import com.booqing.whatsapp.ingress.management.Polls;
 import com.booqing.whatsapp.ingress.management.Presenter;
 import com.booqing.whatsapp.ingress.management.Stored;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,6 +32,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 
 /**
@@ -47,7 +51,9 @@ import java.util.function.Predicate;
  * </pre>
  * Actions are device commands for the device manager, which owns every session call to the providers; the
  * answer comes from the device as the processor projects the manager's events into Redis, awaited for a bounded
- * time (200), or 202 with the device's state when the provider has not answered yet.
+ * time (200), or 202 with the device's state when the provider has not answered yet. The wait (up to
+ * INGRESS_CONNECT_WAIT_MS, 10 s by default) holds no HTTP thread: the request is asynchronous from the publish
+ * on, Redis is polled from {@link Polls}' timer, and the answer is written from the responder pool.
  */
 public final class DeviceHandlers {
     public static final String QR_IMAGE_PREFIX = "data:image/png;base64,";
@@ -62,10 +68,16 @@ public final class DeviceHandlers {
     private final int defaultMaxReconnectAttempts;
     private final Duration actionWait;
     private final int maxBodyBytes;
+    private final Polls polls;
+    private final Executor responder;
 
+    /**
+     * @param polls     where an action's wait for the provider's answer is checked, off the request thread
+     * @param responder where the answer is written once known (the HTTP server's pool)
+     */
     public DeviceHandlers(ManagementStore store, ManagementCommands commands, AckedPublisher publisher, Topics topics,
                           Presenter presenter, ObjectMapper mapper, NewIds ids, int defaultMaxReconnectAttempts,
-                          Duration actionWait, int maxBodyBytes) {
+                          Duration actionWait, int maxBodyBytes, Polls polls, Executor responder) {
         this.store = store;
         this.commands = commands;
         this.publisher = publisher;
@@ -76,6 +88,8 @@ public final class DeviceHandlers {
         this.defaultMaxReconnectAttempts = defaultMaxReconnectAttempts;
         this.actionWait = actionWait;
         this.maxBodyBytes = maxBodyBytes;
+        this.polls = polls;
+        this.responder = responder;
     }
 
     /** Device ids carry {@link Device#ID_PREFIX}; tenant ids never do. */
@@ -180,17 +194,34 @@ public final class DeviceHandlers {
         // the one seen before publishing: no comparison of this host's clock with another's.
         Instant seen = Stored.instant(device, "updatedAt").orElse(Instant.MIN);
         String commandId = ids.commandId();
-        publisher.publish(topics.deviceCommands(), new ProducerRecord<>(topics.deviceCommands().name(), deviceId,
-                new DeviceCommand(commandId, tenantId, deviceId, action, phoneNumber, commands.now())));
+        ProducerRecord<String, DeviceCommand> record = new ProducerRecord<>(topics.deviceCommands().name(), deviceId,
+                new DeviceCommand(commandId, tenantId, deviceId, action, phoneNumber, commands.now()));
         Predicate<JsonNode> answered = answered(action, phoneNumber != null, seen);
-        boolean done = ManagementCommands.poll(() -> store.device(deviceId).filter(answered).isPresent(), actionWait);
-        JsonNode latest = store.device(deviceId).orElse(device);
-        if (done) {
-            ctx.status(200).json(actionAnswer(latest, commandId, null));
-        } else {
-            ctx.status(202).json(actionAnswer(latest, commandId,
-                    "the provider has not answered yet; read the device for its state"));
+        // From here the request is asynchronous: no thread waits for Kafka's ack or for the provider's answer.
+        ctx.future(() -> publisher.publishAsync(topics.deviceCommands(), record)
+                .thenCompose(ack -> polls.until(() -> store.device(deviceId).filter(answered).isPresent(), actionWait))
+                .handleAsync((done, error) -> {
+                    if (error != null) {
+                        throw failure(error);
+                    }
+                    JsonNode latest = store.device(deviceId).orElse(device);
+                    if (done) {
+                        ctx.status(200).json(actionAnswer(latest, commandId, null));
+                    } else {
+                        ctx.status(202).json(actionAnswer(latest, commandId,
+                                "the provider has not answered yet; read the device for its state"));
+                    }
+                    return null;
+                }, responder));
+    }
+
+    /** Kafka's refusal is the 503 it always was; anything else (Redis away) stays what it is, a 500. */
+    private static RuntimeException failure(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof UnavailableException u) {
+            return u;
         }
+        return cause instanceof RuntimeException r ? r : new CompletionException(cause);
     }
 
     /** When the device shows the provider's answer to this request: a change after {@code seen}. */

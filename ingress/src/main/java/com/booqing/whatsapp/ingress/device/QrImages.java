@@ -20,7 +20,7 @@ import java.util.Optional;
  * rather than passing on each provider's own image gives one look for every provider, and no image travels
  * through Kafka or Redis.
  */
-final class QrImages {
+public final class QrImages {
     static final String PREFIX = "data:image/png;base64,";
     private static final int SIZE = 264;
     private static final int MAX_RAW_LENGTH = 2_000;
@@ -28,7 +28,7 @@ final class QrImages {
     private QrImages() {
     }
 
-    static Optional<String> pngDataUrl(String raw) {
+    public static Optional<String> pngDataUrl(String raw) {
         if (raw == null || raw.isEmpty() || raw.length() > MAX_RAW_LENGTH) {
             return Optional.empty();
         }

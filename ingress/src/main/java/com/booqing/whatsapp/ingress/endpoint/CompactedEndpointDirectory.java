@@ -4,6 +4,7 @@ import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.kafka.CompactedTopicView;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** The endpoint directory backed by an in-memory view of the compacted endpoints topic. */
@@ -17,6 +18,12 @@ public final class CompactedEndpointDirectory implements EndpointDirectory {
     @Override
     public Optional<Endpoint> find(String endpointId) {
         return endpointId == null ? Optional.empty() : view.get(endpointId);
+    }
+
+    /** A scan of the view: called once per stream opened, not per request. */
+    @Override
+    public List<Endpoint> forTenant(String tenantId) {
+        return view.values().stream().filter(e -> e.tenantId().equals(tenantId)).toList();
     }
 
     @Override

@@ -12,5 +12,10 @@ public enum Access implements RouteRole {
      */
     TENANT,
     /** Only {@code Authorization: Bearer <WHATSAPP_ADMIN_API_KEY>}: issuing and revoking tenant keys. */
-    ADMIN
+    ADMIN,
+    /**
+     * Given with TENANT on the live stream only: a short-lived stream token in {@code ?access_token=} is accepted
+     * instead of the header, because a browser's EventSource cannot send one. The token is scoped to one tenant.
+     */
+    STREAM
 }

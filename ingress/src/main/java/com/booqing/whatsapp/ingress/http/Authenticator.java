@@ -3,6 +3,7 @@ package com.booqing.whatsapp.ingress.http;
 import com.booqing.whatsapp.common.management.ApiKey;
 import com.booqing.whatsapp.ingress.apikey.ApiKeyDirectory;
 import com.booqing.whatsapp.ingress.apikey.ApiKeys;
+import com.booqing.whatsapp.ingress.live.StreamTokens;
 import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
 
@@ -18,6 +19,10 @@ import java.util.Set;
  * route of its own tenant 403. Routes whose path names a resource rather than a tenant (devices) check the
  * resource's tenant in the handler, with {@link Caller#owns(String)}.
  *
+ * <p>Routes that also carry {@link Access#STREAM} accept, when no Authorization header is sent, a stream token in
+ * {@code ?access_token=} ({@link StreamTokens}): it acts as a key of its one tenant, and one issued for a tenant
+ * key is refused once that key is revoked. Query strings are never logged anywhere, so the token is not either.
+ *
  * <p>A client address that presented wrong credentials {@code limit} times within the window gets 429 with
  * Retry-After on every authenticated route until the window ends. Requests without credentials are refused 401
  * but not counted: they guess nothing.
@@ -29,11 +34,14 @@ public final class Authenticator {
     private final String adminApiKey;
     private final ApiKeyDirectory keys;
     private final AuthFailureLimiter failures;
+    private final StreamTokens streamTokens;
 
-    public Authenticator(String adminApiKey, ApiKeyDirectory keys, AuthFailureLimiter failures) {
+    public Authenticator(String adminApiKey, ApiKeyDirectory keys, AuthFailureLimiter failures,
+                         StreamTokens streamTokens) {
         this.adminApiKey = adminApiKey;
         this.keys = keys;
         this.failures = failures;
+        this.streamTokens = streamTokens;
     }
 
     public void check(Context ctx) {
@@ -47,8 +55,13 @@ public final class Authenticator {
             throw new TooManyRequestsException("too_many_auth_failures",
                     "too many failed authentications from this address; retry later", retryAfter.getAsLong());
         }
-        String token = bearerToken(ctx.header("Authorization"));
+        String header = ctx.header("Authorization");
+        String token = bearerToken(header);
         Optional<Caller> caller = token == null ? Optional.empty() : identify(token);
+        if (header == null && roles.contains(Access.STREAM)) {
+            token = ctx.queryParam("access_token");
+            caller = token == null ? Optional.empty() : identifyStreamToken(token);
+        }
         if (caller.isEmpty()) {
             if (token != null) {
                 failures.failed(address);
@@ -82,6 +95,24 @@ public final class Authenticator {
             throw new UnavailableException("the gateway is starting; retry later");
         }
         return key.filter(k -> ApiKeys.matches(token, k)).map(k -> Caller.tenant(k.tenantId(), k.keyId()));
+    }
+
+    private Optional<Caller> identifyStreamToken(String token) {
+        Optional<StreamTokens.Grant> grant = streamTokens.verify(token);
+        if (grant.isEmpty()) {
+            return Optional.empty();
+        }
+        String tenantId = grant.get().tenantId();
+        String keyId = grant.get().keyId();
+        if (keyId == null) {
+            return Optional.of(Caller.tenant(tenantId, null)); // the admin asked for it, for this tenant only
+        }
+        Optional<ApiKey> key = keys.find(keyId);
+        if (key.isEmpty() && !keys.isReady()) {
+            throw new UnavailableException("the gateway is starting; retry later");
+        }
+        return key.filter(k -> !k.revoked() && k.tenantId().equals(tenantId))
+                .map(k -> Caller.tenant(tenantId, keyId));
     }
 
     private static String bearerToken(String header) {

@@ -8,7 +8,8 @@ import java.util.Objects;
  * Who is calling, as {@link Authenticator} established it: the admin (every tenant) or one tenant's key.
  *
  * @param tenantId null for the admin
- * @param keyId    the tenant key's id; null for the admin
+ * @param keyId    the tenant key's id; null for the admin, and for a stream token the admin asked for (which
+ *                 acts for its one tenant)
  */
 public record Caller(String tenantId, String keyId) {
     static final String ATTRIBUTE = "whatsapp.caller";

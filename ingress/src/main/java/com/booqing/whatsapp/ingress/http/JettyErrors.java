@@ -48,7 +48,7 @@ public final class JettyErrors extends ErrorHandler {
     }
 
     private void refused(int status) {
-        Counter.builder("ingress.http.refused")
+        Counter.builder("whatsapp.ingress.http.refused")
                 .description("requests refused by the HTTP server before routing, by status")
                 .tag("status", Integer.toString(status)).register(registry).increment();
         refusals.warn("refused a request before routing: {} {}", status, HttpStatus.getMessage(status));

@@ -45,9 +45,9 @@ public final class ManagementCommands {
         this.clock = clock;
         this.commandWait = config.commandWait();
         this.projectionWait = config.projectionWait();
-        this.pending = Counter.builder("ingress.management.pending")
+        this.pending = Counter.builder("whatsapp.ingress.management.pending")
                 .description("management writes answered 202 because no outcome came in time").register(metrics);
-        this.lagging = Counter.builder("ingress.management.projection.lagging")
+        this.lagging = Counter.builder("whatsapp.ingress.management.projection.lagging")
                 .description("applied writes answered before Redis showed them").register(metrics);
     }
 

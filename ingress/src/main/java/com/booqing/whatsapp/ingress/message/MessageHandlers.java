@@ -1,6 +1,8 @@
 package com.booqing.whatsapp.ingress.message;
 
 import com.booqing.whatsapp.common.kafka.Topics;
+import com.booqing.whatsapp.common.logging.LogContext;
+import com.booqing.whatsapp.common.logging.Trace;
 import com.booqing.whatsapp.common.message.MessageContent;
 import com.booqing.whatsapp.common.message.MessageStatus;
 import com.booqing.whatsapp.common.message.SendCommand;
@@ -14,6 +16,7 @@ import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -42,6 +45,8 @@ public final class MessageHandlers {
     private final int maxBodyBytes;
     private final Counter accepted;
     private final Executor responder;
+    /** Each send command's trace id, carried as the {@value Trace#HEADER} header to the sender and its result. */
+    private final Trace traces = new Trace();
 
     /** @param responder where the 202 is written once Kafka acknowledged (e.g. the HTTP server's thread pool) */
     public MessageHandlers(AckedPublisher publisher, Topics topics, MessageReader reader,
@@ -55,12 +60,19 @@ public final class MessageHandlers {
         this.mapper = mapper;
         this.clock = clock;
         this.maxBodyBytes = maxBodyBytes;
-        this.accepted = Counter.builder("ingress.messages.accepted")
+        this.accepted = Counter.builder("whatsapp.ingress.messages.accepted")
                 .description("send commands acknowledged by Kafka").register(registry);
     }
 
     public void send(Context ctx) throws IOException {
+        try (LogContext logContext = LogContext.open().trace(traces.next())) {
+            send(ctx, logContext);
+        }
+    }
+
+    private void send(Context ctx, LogContext logContext) throws IOException {
         String tenantId = PathParams.tenantId(ctx);
+        logContext.tenant(tenantId);
         byte[] body = Bodies.readJson(ctx, maxBodyBytes);
         if (body.length == 0) {
             throw new ApiException(400, "invalid_json", "request body is empty");
@@ -82,8 +94,10 @@ public final class MessageHandlers {
         // A generated key is new, so only a caller's key can have a record; a retry keeps the first message id.
         String messageId = key.generated() ? command.messageId()
                 : precheck.check(command).orElse(command.messageId());
+        logContext.messageId(messageId);
         ProducerRecord<byte[], byte[]> record = AckedPublisher.encode(topics.sendCommands(),
-                new ProducerRecord<>(topics.sendCommands().name(), command.partitionKey(), command));
+                new ProducerRecord<>(topics.sendCommands().name(), null, command.partitionKey(), command,
+                        Trace.set(new RecordHeaders(), LogContext.currentTrace())));
         // Answered from the responder pool once the ack (or its timeout) is in; the request thread does not wait.
         ctx.future(() -> publisher.publishAsync(record).handleAsync((ack, error) -> {
             if (error != null) {

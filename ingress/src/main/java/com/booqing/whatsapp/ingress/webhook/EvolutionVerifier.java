@@ -99,9 +99,11 @@ public final class EvolutionVerifier implements WebhookVerifier {
         long skew = CLOCK_SKEW.toSeconds();
         long issuedAt = iat.longValue();
         long expiresAt = exp.longValue();
+        // exp - iat would overflow for extreme values (iat near Long.MIN_VALUE): compare without subtracting
+        // them; exp is known to be recent here, so exp - MAX_LIFETIME cannot overflow.
         return expiresAt > now - skew
                 && issuedAt <= now + skew
-                && expiresAt - issuedAt <= MAX_LIFETIME.toSeconds()
+                && issuedAt >= expiresAt - MAX_LIFETIME.toSeconds()
                 && APP.equals(text(claims, "app"));
     }
 

@@ -5,6 +5,7 @@ import com.booqing.whatsapp.common.crypto.SecretBox.SealedSecretException;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.endpoint.ProviderType;
 import com.booqing.whatsapp.common.kafka.Topics;
+import com.booqing.whatsapp.common.logging.LogContext;
 import com.booqing.whatsapp.common.tenant.Ids;
 import com.booqing.whatsapp.common.webhook.RawWebhook;
 import com.booqing.whatsapp.ingress.endpoint.EndpointDirectory;
@@ -94,7 +95,18 @@ public final class WebhookHandlers {
         this.decoy = Hmac.initialised(Hmac.SHA256, decoyKey);
     }
 
+    /**
+     * The request id is drawn first: it is the webhook's trace id in every log line about it (here and, through
+     * the raw record's {@code wa.request-id}, in the processor), and the {@code requestId} of the 200 answer.
+     */
     public void receive(Context ctx) {
+        String requestId = requestIds.next();
+        try (LogContext logContext = LogContext.open().trace(requestId)) {
+            receive(ctx, requestId, logContext);
+        }
+    }
+
+    private void receive(Context ctx, String requestId, LogContext logContext) {
         String tenantId = ctx.pathParam("tenantId");
         String endpointId = ctx.pathParam("endpointId");
         String eventPath = ctx.pathParamMap().get("event");
@@ -119,6 +131,7 @@ public final class WebhookHandlers {
             throw refuse(Refusal.UNKNOWN_ENDPOINT, invalidSignature());
         }
         Endpoint endpoint = found.get();
+        logContext.tenant(endpoint.tenantId()).endpoint(endpoint.id());
         WebhookRequest request = new WebhookRequest(tenantId, endpointId, headers(ctx, verifier.get()), body);
         if (!authentic(verifier.get(), endpoint, request)) {
             refusalLogs.get(Refusal.INVALID_SIGNATURE).warn(
@@ -130,7 +143,7 @@ public final class WebhookHandlers {
         if (eventPath != null) {
             kept.put(EVOLUTION_EVENT_PATH_HEADER, eventPath);
         }
-        RawWebhook raw = new RawWebhook(requestIds.next(), endpoint.tenantId(), endpoint.id(),
+        RawWebhook raw = new RawWebhook(requestId, endpoint.tenantId(), endpoint.id(),
                 endpoint.provider(), clock.instant(), kept, body);
         ProducerRecord<byte[], byte[]> record = AckedPublisher.encode(topics.webhooksRaw(),
                 raw.toRecord(topics.webhooksRaw().name()));

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code ingress_webhooks_accepted_total{provider}} and {@code ingress_webhooks_refused_total{reason}}.
+ * {@code whatsapp_ingress_webhooks_accepted_total{provider}} and {@code whatsapp_ingress_webhooks_refused_total{reason}}.
  * Tags never carry tenant or endpoint ids: cardinality stays fixed.
  */
 public final class WebhookMetrics {
@@ -28,12 +28,12 @@ public final class WebhookMetrics {
 
     public WebhookMetrics(MeterRegistry registry) {
         for (ProviderType p : ProviderType.values()) {
-            accepted.put(p, Counter.builder("ingress.webhooks.accepted")
+            accepted.put(p, Counter.builder("whatsapp.ingress.webhooks.accepted")
                     .description("webhooks verified and acknowledged by Kafka")
                     .tag("provider", p.wireName()).register(registry));
         }
         for (Refusal r : Refusal.values()) {
-            refused.put(r, Counter.builder("ingress.webhooks.refused")
+            refused.put(r, Counter.builder("whatsapp.ingress.webhooks.refused")
                     .description("webhook requests not accepted, by reason")
                     .tag("reason", r.tag()).register(registry));
         }

@@ -1,6 +1,8 @@
 package com.booqing.whatsapp.processor.inbound;
 
 import com.booqing.whatsapp.common.event.Envelope;
+import com.booqing.whatsapp.common.logging.LogContext;
+import com.booqing.whatsapp.common.logging.Trace;
 import com.booqing.whatsapp.common.tenant.Ids;
 import com.booqing.whatsapp.common.webhook.DeadLetter;
 import com.booqing.whatsapp.common.webhook.RawWebhook;
@@ -51,6 +53,8 @@ final class WebhookNormaliser implements Processor<String, byte[], String, Objec
         this.eventsSink = eventsSink;
         this.deadLetterSink = deadLetterSink;
         this.meters = settings.meters();
+        // Registered at zero, so that dashboards and alerts see the series before the first dead letter.
+        meters.counter("whatsapp.processor.dead_letters", "stage", STAGE);
     }
 
     @Override
@@ -68,8 +72,15 @@ final class WebhookNormaliser implements Processor<String, byte[], String, Objec
         });
     }
 
+    /** Logs name the webhook's trace id (the ingress's request id), tenant and endpoint; see {@link LogContext}. */
     @Override
     public void process(Record<String, byte[]> record) {
+        try (LogContext logContext = LogContext.open().trace(Trace.of(record.headers()))) {
+            normalise(record, logContext);
+        }
+    }
+
+    private void normalise(Record<String, byte[]> record, LogContext logContext) {
         RawWebhook webhook;
         try {
             webhook = RawWebhook.fromHeaders(record.headers(), record.value());
@@ -81,6 +92,8 @@ final class WebhookNormaliser implements Processor<String, byte[], String, Objec
             deadLetter(record, "invalid tenant id in raw webhook headers");
             return;
         }
+        logContext.tenant(webhook.tenantId())
+                .endpoint(Ids.isValidGeneratedId(webhook.endpointId()) ? webhook.endpointId() : null);
         WebhookParser parser = settings.parsers().forProvider(webhook.provider());
         ParseResult result;
         try {

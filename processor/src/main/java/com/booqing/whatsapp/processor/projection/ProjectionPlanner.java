@@ -62,14 +62,21 @@ public final class ProjectionPlanner {
         Plan plan(String key, byte[] value, Instant recordTime);
     }
 
-    /** What to do with one record: writes, or a reason why it has none. */
-    public record Plan(RedisWrites writes, String skipReason) {
+    /**
+     * What to do with one record: writes, or a reason why it has none; and the tenant the record belongs to,
+     * when it names one (its Redis retries are the tenant's webhookRetries), else null.
+     */
+    public record Plan(RedisWrites writes, String skipReason, String tenantId) {
         static Plan of(RedisWrites writes) {
-            return new Plan(writes, null);
+            return new Plan(writes, null, null);
+        }
+
+        static Plan of(RedisWrites writes, String tenantId) {
+            return new Plan(writes, null, tenantId);
         }
 
         static Plan skip(String reason) {
-            return new Plan(RedisWrites.none(), reason);
+            return new Plan(RedisWrites.none(), reason, null);
         }
 
         public boolean skipped() {
@@ -135,7 +142,7 @@ public final class ProjectionPlanner {
         String json = new String(value, StandardCharsets.UTF_8);
         w.pushBounded(keys.events(envelope.tenantId()), json, TENANT_EVENTS_MAX);
         w.pushBounded(keys.eventsGlobal(), json, GLOBAL_EVENTS_MAX);
-        return Plan.of(w);
+        return Plan.of(w, envelope.tenantId());
     }
 
     private void inboundMessage(RedisWrites w, InboundMessage m, Instant recordTime) {
@@ -248,7 +255,7 @@ public final class ProjectionPlanner {
         if (phone != null) {
             conversation(w, c.tenantId(), phone, Fields.of(), c.messageId(), requested, Previews.of(c.message()));
         }
-        return Plan.of(w);
+        return Plan.of(w, c.tenantId());
     }
 
     private Plan sendResult(String key, byte[] value, Instant recordTime) {
@@ -289,7 +296,7 @@ public final class ProjectionPlanner {
             w.status(messageKey, MessageStatus.FAILED, at, set, nx, move);
         }
         w.expire(messageKey, ttl);
-        return Plan.of(w);
+        return Plan.of(w, tenant);
     }
 
     // --- compacted state ---
@@ -299,7 +306,7 @@ public final class ProjectionPlanner {
             return Plan.skip("invalid tenant id key");
         }
         if (value == null) {
-            return Plan.of(new RedisWrites().del(keys.config(tenantId)));
+            return Plan.of(new RedisWrites().del(keys.config(tenantId)), tenantId);
         }
         Decoded<TenantConfiguration> d = decode(topics.tenantConfig(), value);
         if (d instanceof Decoded.Bad<TenantConfiguration> bad) {
@@ -308,7 +315,8 @@ public final class ProjectionPlanner {
         if (!tenantId.equals(((Decoded.Ok<TenantConfiguration>) d).value().tenantId())) {
             return Plan.skip("key and tenantId differ");
         }
-        return Plan.of(new RedisWrites().set(keys.config(tenantId), new String(value, StandardCharsets.UTF_8)));
+        return Plan.of(new RedisWrites().set(keys.config(tenantId), new String(value, StandardCharsets.UTF_8)),
+                tenantId);
     }
 
     private Plan endpoint(String endpointId, byte[] value, Instant recordTime) {
@@ -330,7 +338,7 @@ public final class ProjectionPlanner {
         }
         return Plan.of(new RedisWrites()
                 .set(keys.endpoint(endpointId), endpointView.jsonString(e))
-                .sadd(keys.tenantEndpoints(e.tenantId()), endpointId));
+                .sadd(keys.tenantEndpoints(e.tenantId()), endpointId), e.tenantId());
     }
 
     private Plan health(String endpointId, byte[] value, Instant recordTime) {
@@ -344,7 +352,9 @@ public final class ProjectionPlanner {
         if (d instanceof Decoded.Bad<EndpointHealth> bad) {
             return Plan.skip(bad.reason());
         }
-        return Plan.of(new RedisWrites().set(keys.health(endpointId), new String(value, StandardCharsets.UTF_8)));
+        String tenant = ((Decoded.Ok<EndpointHealth>) d).value().tenantId();
+        return Plan.of(new RedisWrites().set(keys.health(endpointId), new String(value, StandardCharsets.UTF_8)),
+                Ids.isValidTenantId(tenant) ? tenant : null);
     }
 
     private Plan device(String deviceId, byte[] value, Instant recordTime) {
@@ -367,7 +377,7 @@ public final class ProjectionPlanner {
         }
         return Plan.of(new RedisWrites()
                 .set(keys.device(deviceId), new String(value, StandardCharsets.UTF_8))
-                .sadd(keys.tenantDevices(device.tenantId()), deviceId));
+                .sadd(keys.tenantDevices(device.tenantId()), deviceId), device.tenantId());
     }
 
     private Plan session(String deviceId, byte[] value, Instant recordTime) {
@@ -386,7 +396,8 @@ public final class ProjectionPlanner {
             return Plan.skip("key and deviceId differ");
         }
         // The sealed token as it is: the projector has no business opening a session.
-        return Plan.of(new RedisWrites().set(keys.session(deviceId), session.data().token()));
+        return Plan.of(new RedisWrites().set(keys.session(deviceId), session.data().token()),
+                Ids.isValidTenantId(session.tenantId()) ? session.tenantId() : null);
     }
 
     // --- management outcomes ---
@@ -402,11 +413,13 @@ public final class ProjectionPlanner {
         if (d instanceof Decoded.Bad<CommandOutcome> bad) {
             return Plan.skip(bad.reason());
         }
-        if (!commandId.equals(((Decoded.Ok<CommandOutcome>) d).value().commandId())) {
+        CommandOutcome o = ((Decoded.Ok<CommandOutcome>) d).value();
+        if (!commandId.equals(o.commandId())) {
             return Plan.skip("key and commandId differ");
         }
         return Plan.of(new RedisWrites().set(CommandKeys.command(keys, commandId),
-                new String(value, StandardCharsets.UTF_8), CommandKeys.TTL));
+                new String(value, StandardCharsets.UTF_8), CommandKeys.TTL),
+                Ids.isValidTenantId(o.tenantId()) ? o.tenantId() : null);
     }
 
     // --- shared ---

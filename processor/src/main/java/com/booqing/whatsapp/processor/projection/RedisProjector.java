@@ -1,15 +1,18 @@
 package com.booqing.whatsapp.processor.projection;
 
 import com.booqing.whatsapp.common.kafka.KafkaClients;
+import com.booqing.whatsapp.common.logging.LogContext;
+import com.booqing.whatsapp.common.logging.Trace;
 import com.booqing.whatsapp.common.redis.RedisKeys;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -21,6 +24,7 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -28,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Projects the events, send-command, send-result and compacted state topics into Redis for the read API.
@@ -36,56 +41,93 @@ import java.util.concurrent.TimeUnit;
  * stores the record's offset under {@code offsets:redis:{topic}:{partition}} in the same atomic step and skips
  * any offset at or below the stored one. A replay, a restart before the commit, or a consumer that lost its
  * partition in a rebalance therefore never applies a record twice. Offsets are committed to Kafka only for
- * records Redis has taken (read_committed, manual commit). A poll's records are sent as one pipeline of script
- * calls, in order per partition; a call names the offset of the one before it and writes nothing until that one
- * is stored, so a failed record is never fenced out by those queued behind it. When Redis fails, the record is
- * retried with a bounded backoff, then the partition is rewound to it and the loop waits before polling
- * again, so nothing is lost. A record that cannot be projected at all (unreadable, or refused by Redis as data) is logged and
- * its offset recorded, so it cannot stall its partition; it stays on its topic for a replay.
+ * records Redis has taken (read_committed, manual commit), asynchronously and at most every
+ * {@link #COMMIT_EVERY} (synchronously when partitions are revoked and on close): Redis's fence, not the
+ * commit, is what keeps a record from being applied twice, so a commit lost in a crash costs only skipped
+ * repeats. A poll's records are sent as one pipeline of script calls, in order per partition; a call names the
+ * offset of the one before it and writes nothing until that one is stored, so a failed record is never fenced
+ * out by those queued behind it.
+ *
+ * <p>When Redis fails transiently, the record at the head of its partition is retried with a bounded backoff,
+ * as many times as its tenant's {@code webhookRetries} say ({@link RetryBudget}). When they run out, nothing
+ * is skipped and nothing is dead-lettered: the partition is rewound to that record, nothing past it is
+ * committed, and the partition is paused (backing off up to {@link #MAX_BACKOFF}) and then read again from that
+ * record, with a fresh set of retries; the other partitions go on meanwhile. So a Redis outage delays the read
+ * model but loses nothing and never reorders a conversation. A record that cannot be projected at all
+ * (unreadable, or refused by Redis as data) is logged and its offset recorded, so it cannot stall its
+ * partition; it stays on its topic for a replay.
  */
 public final class RedisProjector implements AutoCloseable {
     public static final String PROJECTION = "redis";
     private static final Logger log = LoggerFactory.getLogger(RedisProjector.class);
     private static final Duration POLL = Duration.ofMillis(100);
-    private static final int ATTEMPTS = 5;
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /** Retries when no budget is given (tests and tools): five attempts, as before tenants had a say. */
+    static final int DEFAULT_RETRIES = 4;
+    static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /** Longest time applied offsets wait for their (asynchronous) commit to Kafka. */
+    static final Duration COMMIT_EVERY = Duration.ofMillis(200);
 
     private final Consumer<byte[], byte[]> consumer;
     private final ProjectionPlanner planner;
     private final ProjectionScript script;
     private final RedisKeys keys;
     private final MeterRegistry meters;
+    private final RetryBudget budget;
+    /** The consumer's own metrics, records-lag-max among them: how far the read model is behind. */
+    private final KafkaClientMetrics clientMetrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    // Projector thread only (the rebalance listener runs inside poll, on that thread).
+    private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+    private final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
+    private final Map<TopicPartition, Duration> nextPause = new HashMap<>();
+    private long lastCommit = System.nanoTime();
     private volatile boolean running = true;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private Thread thread;
 
     public RedisProjector(Consumer<byte[], byte[]> consumer, ProjectionPlanner planner, ProjectionScript script,
-                          RedisKeys keys, MeterRegistry meters) {
+                          RedisKeys keys, MeterRegistry meters, RetryBudget budget) {
         this.consumer = consumer;
         this.planner = planner;
         this.script = script;
         this.keys = keys;
         this.meters = meters;
+        this.budget = budget;
+        this.clientMetrics = new KafkaClientMetrics(consumer);
+        clientMetrics.bindTo(meters);
+        // Registered at zero, so that the series exists before Redis first fails.
+        meters.counter("whatsapp.projector.redis_failures");
+        meters.counter("whatsapp.projector.retries_exhausted");
     }
 
     /**
      * Consumer settings: committed records only, manual commit, from the earliest offset of a new group; a fetch
-     * returns as soon as there is a byte to read (the broker's default wait of 500 ms is the projection's latency).
+     * returns as soon as there is a byte to read. {@code fetch.max.wait.ms} stays at the broker's 500 ms: it only
+     * bounds an <em>empty</em> fetch, because the broker answers a parked read_committed fetch as soon as a
+     * transaction's commit makes records readable (measured: 5 ms median from commitTransaction() to the
+     * consumer with 500 ms as with 10 ms). A 10 ms wait made the projector send 100 fetches a second over all its
+     * partitions while idle, CPU that the two cores need for the pipeline.
      */
     public static Map<String, Object> consumerConfig(String bootstrapServers, String groupId, String clientId) {
         Map<String, Object> c = KafkaClients.committedReader(bootstrapServers, groupId, clientId);
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
         c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
-        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
         return c;
     }
 
+    /** A projector whose records get {@link #DEFAULT_RETRIES} retries whatever their tenant. */
     public static RedisProjector create(String bootstrapServers, String groupId, ProjectionPlanner planner,
                                         ProjectionScript script, RedisKeys keys, MeterRegistry meters) {
+        return create(bootstrapServers, groupId, planner, script, keys, meters, RetryBudget.fixed(DEFAULT_RETRIES));
+    }
+
+    public static RedisProjector create(String bootstrapServers, String groupId, ProjectionPlanner planner,
+                                        ProjectionScript script, RedisKeys keys, MeterRegistry meters,
+                                        RetryBudget budget) {
         String clientId = groupId + "-" + Long.toHexString(System.nanoTime());
         return new RedisProjector(new KafkaConsumer<>(consumerConfig(bootstrapServers, groupId, clientId)), planner,
-                script, keys, meters);
+                script, keys, meters, budget);
     }
 
     public RedisProjector start() {
@@ -101,20 +143,22 @@ public final class RedisProjector implements AutoCloseable {
 
     private void run() {
         try {
-            consumer.subscribe(planner.topicNames());
-            Duration backoff = Duration.ZERO;
+            subscribe();
             while (running) {
-                if (!backoff.isZero()) {
-                    sleep(backoff);
-                }
-                boolean redisOk = pollOnce();
-                backoff = redisOk ? Duration.ZERO : nextBackoff(backoff);
+                resumeDue();
+                pollOnce();
+                commitIfDue(false);
             }
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException e) {
             log.error("redis projector stopped", e);
         } finally {
+            try {
+                commitIfDue(true);
+            } catch (RuntimeException e) {
+                log.warn("committing the projector's last offsets: {}", e.toString());
+            }
             try {
                 consumer.close(Duration.ofSeconds(5));
             } catch (RuntimeException e) {
@@ -124,12 +168,52 @@ public final class RedisProjector implements AutoCloseable {
         }
     }
 
+    void subscribe() {
+        consumer.subscribe(planner.topicNames(), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                // Hand over what Redis took, so the next owner starts after it (the fence would skip it anyway).
+                Map<TopicPartition, OffsetAndMetadata> handOver = new HashMap<>();
+                for (TopicPartition tp : partitions) {
+                    OffsetAndMetadata o = uncommitted.remove(tp);
+                    if (o != null) {
+                        handOver.put(tp, o);
+                    }
+                }
+                forget(partitions);
+                if (!handOver.isEmpty()) {
+                    try {
+                        consumer.commitSync(handOver, Duration.ofSeconds(5));
+                    } catch (RuntimeException e) {
+                        log.warn("could not commit the offsets of revoked partitions: {}", e.toString());
+                    }
+                }
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                // nothing to do: a new partition starts unpaused, from its committed offset
+            }
+
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                partitions.forEach(uncommitted::remove);
+                forget(partitions);
+            }
+        });
+    }
+
+    private void forget(Collection<TopicPartition> partitions) {
+        partitions.forEach(pausedUntil::remove);
+        partitions.forEach(nextPause::remove);
+    }
+
     /**
-     * Applies one poll's records in pipelined rounds (one round trip for all partitions) and commits what Redis
-     * took. A record whose call failed holds back the rest of its partition (the script writes nothing for them),
-     * so every partition is applied in order up to its first failure.
+     * Applies one poll's records in pipelined rounds (one round trip for all partitions) and notes what Redis
+     * took for the next commit. A record whose call failed holds back the rest of its partition (the script
+     * writes nothing for them), so every partition is applied in order up to its first failure.
      *
-     * @return false when Redis failed and the rest of the batch was rewound
+     * @return false when a partition ran out of retries and was rewound and paused
      */
     boolean pollOnce() {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
@@ -145,69 +229,129 @@ public final class RedisProjector implements AutoCloseable {
             pending.put(tp, queue);
         }
         Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
-        boolean redisOk = applyWithRetries(pending, done);
-        if (!redisOk) {
-            pending.forEach((tp, queue) -> {
-                if (!queue.isEmpty()) {
-                    consumer.seek(tp, queue.peekFirst().record().offset());
-                }
-            });
+        boolean allTaken = applyWithRetries(pending, done);
+        uncommitted.putAll(done);
+        done.keySet().forEach(nextPause::remove);
+        return allTaken;
+    }
+
+    /** Commits asynchronously what Redis took, at most every {@link #COMMIT_EVERY} unless forced (then synchronously). */
+    void commitIfDue(boolean force) {
+        if (uncommitted.isEmpty()) {
+            return;
         }
-        if (!done.isEmpty()) {
-            try {
-                consumer.commitSync(done);
-            } catch (KafkaException e) {
-                // The records are in Redis and fenced there; a consumer that gets them again skips them.
+        long now = System.nanoTime();
+        if (!force && now - lastCommit < COMMIT_EVERY.toNanos()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(uncommitted);
+        uncommitted.clear();
+        lastCommit = now;
+        if (force) {
+            consumer.commitSync(offsets, Duration.ofSeconds(5));
+            return;
+        }
+        consumer.commitAsync(offsets, (committed, e) -> {
+            if (e != null) {
+                // The records are in Redis and fenced there; a consumer that gets them again skips them, and the
+                // next commit of these partitions covers these offsets too.
                 log.warn("could not commit projector offsets: {}", e.toString());
             }
+        });
+    }
+
+    void resumeDue() {
+        if (pausedUntil.isEmpty()) {
+            return;
         }
-        return redisOk;
+        long now = System.nanoTime();
+        List<TopicPartition> due = new ArrayList<>();
+        pausedUntil.forEach((tp, until) -> {
+            if (now - until >= 0) {
+                due.add(tp);
+            }
+        });
+        if (!due.isEmpty()) {
+            due.forEach(pausedUntil::remove);
+            consumer.resume(due);
+        }
     }
 
     private record Pending(ConsumerRecord<byte[], byte[]> record, ProjectionPlanner.Plan plan, String offsetKey) {
     }
 
-    /** The outcome of one pipelined round: the transient failure that stopped a partition, if any. */
-    private record Round(Exception failure, boolean progress) {
+    /** The outcome of one pipelined round: the transient failure that stopped each stopped partition. */
+    private record Round(Map<TopicPartition, Exception> failures, boolean progress) {
+    }
+
+    /** Failed attempts of the record at the head of one partition. */
+    private static final class Attempts {
+        long offset = -1;
+        int failed;
     }
 
     private ProjectionPlanner.Plan plan(ConsumerRecord<byte[], byte[]> r) {
         ProjectionPlanner.Plan plan = planner.plan(r);
         if (plan.skipped()) {
-            log.warn("not projecting {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), plan.skipReason());
+            try (LogContext c = LogContext.open().trace(Trace.of(r.headers()))) {
+                log.warn("not projecting {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), plan.skipReason());
+            }
             meters.counter("whatsapp.projector.records", "outcome", "skipped").increment();
         }
         return plan;
     }
 
-    /** @return false when Redis could not take every record after the retries */
+    /** @return false when a partition ran out of retries (it is rewound and paused), or the projector is closing */
     private boolean applyWithRetries(Map<TopicPartition, Deque<Pending>> pending,
                                      Map<TopicPartition, OffsetAndMetadata> done) {
-        int failures = 0;
+        Map<TopicPartition, Attempts> attempts = new HashMap<>();
         Duration backoff = FIRST_BACKOFF;
+        boolean parked = false;
         while (running && hasPending(pending)) {
             Round round = applyRound(pending, done);
-            if (round.failure() == null) {
+            if (round.failures().isEmpty()) {
                 continue;
             }
-            // Bounded retries count rounds that took nothing, as the single-call loop counted one record's attempts.
+            meters.counter("whatsapp.projector.redis_failures").increment();
+            for (Map.Entry<TopicPartition, Exception> f : round.failures().entrySet()) {
+                TopicPartition tp = f.getKey();
+                Pending head = pending.get(tp).peekFirst();
+                Attempts a = attempts.computeIfAbsent(tp, k -> new Attempts());
+                if (a.offset != head.record().offset()) {
+                    a.offset = head.record().offset();
+                    a.failed = 0;
+                }
+                a.failed++;
+                int retries = budget.retriesFor(head.plan().tenantId());
+                if (a.failed > retries) {
+                    park(tp, head, a.failed, f.getValue());
+                    pending.remove(tp);
+                    parked = true;
+                }
+            }
             if (round.progress()) {
-                failures = 0;
                 backoff = FIRST_BACKOFF;
             }
-            failures++;
-            meters.counter("whatsapp.projector.redis_failures").increment();
-            if (failures >= ATTEMPTS) {
-                Pending first = firstPending(pending);
-                log.warn("Redis unavailable for {}-{}@{} after {} attempts ({}); will retry from this record",
-                        first.record().topic(), first.record().partition(), first.record().offset(), failures,
-                        round.failure().toString());
-                return false;
+            if (hasPending(pending)) {
+                sleep(backoff);
+                backoff = nextBackoff(backoff);
             }
-            sleep(backoff);
-            backoff = nextBackoff(backoff);
         }
-        return !hasPending(pending);
+        return !parked && !hasPending(pending);
+    }
+
+    /** Out of retries: nothing past this record is committed; its partition is read again from it after a pause. */
+    private void park(TopicPartition tp, Pending head, int attempts, Exception failure) {
+        ConsumerRecord<byte[], byte[]> r = head.record();
+        Duration pause = nextPause.getOrDefault(tp, FIRST_BACKOFF);
+        nextPause.put(tp, nextBackoff(pause));
+        consumer.seek(tp, r.offset());
+        consumer.pause(List.of(tp));
+        pausedUntil.put(tp, System.nanoTime() + pause.toNanos());
+        meters.counter("whatsapp.projector.retries_exhausted").increment();
+        log.warn("Redis failed {} time(s) for {}-{}@{} (tenant {}); nothing past it is committed, the partition"
+                        + " is read again from this record in {} ms: {}", attempts, r.topic(), r.partition(), r.offset(),
+                head.plan().tenantId() == null ? "-" : head.plan().tenantId(), pause.toMillis(), failure.toString());
     }
 
     private Round applyRound(Map<TopicPartition, Deque<Pending>> pending, Map<TopicPartition, OffsetAndMetadata> done) {
@@ -223,9 +367,15 @@ public final class RedisProjector implements AutoCloseable {
         try {
             results = script.applyAll(calls);
         } catch (JedisException e) {
-            return new Round(e, false);
+            Map<TopicPartition, Exception> all = new LinkedHashMap<>();
+            pending.forEach((tp, queue) -> {
+                if (!queue.isEmpty()) {
+                    all.put(tp, e);
+                }
+            });
+            return new Round(all, false);
         }
-        Exception failure = null;
+        Map<TopicPartition, Exception> failures = new LinkedHashMap<>();
         boolean progress = false;
         int i = 0;
         for (Map.Entry<TopicPartition, Deque<Pending>> e : pending.entrySet()) {
@@ -239,12 +389,12 @@ public final class RedisProjector implements AutoCloseable {
                 }
                 Pending p = queue.peekFirst();
                 Exception problem = settle(p, result);
-                if (problem != null) {
-                    failure = problem;
-                    blocked = true;
-                } else if (result.outcome() == ProjectionScript.Outcome.WAITING) {
+                if (problem == null && result.outcome() == ProjectionScript.Outcome.WAITING) {
                     // Only a call behind a failed one waits, and the failed one ended the partition's round.
-                    failure = new IllegalStateException("projection call waited without a failed predecessor");
+                    problem = new IllegalStateException("projection call waited without a failed predecessor");
+                }
+                if (problem != null) {
+                    failures.put(e.getKey(), problem);
                     blocked = true;
                 } else {
                     queue.pollFirst();
@@ -253,7 +403,7 @@ public final class RedisProjector implements AutoCloseable {
                 }
             }
         }
-        return new Round(failure, progress);
+        return new Round(failures, progress);
     }
 
     /** @return the transient failure that keeps the record pending, else null (applied, repeat or refused) */
@@ -271,8 +421,10 @@ public final class RedisProjector implements AutoCloseable {
             return error;
         }
         // The data cannot be written (e.g. a key of the wrong type): record the offset, keep going.
-        log.error("Redis refused the projection of {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
-                error.getMessage());
+        try (LogContext c = LogContext.open().trace(Trace.of(r.headers()))) {
+            log.error("Redis refused the projection of {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
+                    error.getMessage());
+        }
         meters.counter("whatsapp.projector.records", "outcome", "refused").increment();
         try {
             script.apply(p.offsetKey(), r.offset(), RedisWrites.none());
@@ -289,15 +441,6 @@ public final class RedisProjector implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    private static Pending firstPending(Map<TopicPartition, Deque<Pending>> pending) {
-        for (Deque<Pending> queue : pending.values()) {
-            if (!queue.isEmpty()) {
-                return queue.peekFirst();
-            }
-        }
-        throw new IllegalStateException("nothing pending");
     }
 
     /** Redis states that pass: out of memory, busy with a script, loading, failing over. */
@@ -323,7 +466,11 @@ public final class RedisProjector implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         running = false;
+        clientMetrics.close();
         if (thread == null) {
             consumer.close(Duration.ofSeconds(5));
             return;

@@ -46,7 +46,9 @@ public record Jid(Kind kind, String user, String raw) {
             }
         }
         Kind kind = switch (server) {
-            case "c.us", "s.whatsapp.net" -> DIGITS.matcher(user).matches() && !user.equals("0") ? Kind.PHONE : Kind.OTHER;
+            // A phone only if it has a conversation phone (at most 20 digits): callers rely on phone() != null.
+            case "c.us", "s.whatsapp.net" -> DIGITS.matcher(user).matches() && !user.equals("0")
+                    && PhoneNumbers.isConversationPhone(user) ? Kind.PHONE : Kind.OTHER;
             case "lid" -> DIGITS.matcher(user).matches() ? Kind.LID : Kind.OTHER;
             case "g.us" -> GROUP_USER.matcher(user).matches() ? Kind.GROUP : Kind.OTHER;
             default -> Kind.OTHER;

@@ -21,6 +21,7 @@ import com.booqing.whatsapp.common.message.SendCommand;
 import com.booqing.whatsapp.common.message.SendResult;
 import com.booqing.whatsapp.common.redis.RedisClients;
 import com.booqing.whatsapp.common.redis.RedisKeys;
+import com.booqing.whatsapp.common.tenant.TenantConfiguration;
 import com.booqing.whatsapp.common.webhook.RawWebhook;
 import com.booqing.whatsapp.processor.inbound.ConversationKeys;
 import com.booqing.whatsapp.processor.testing.Fixtures;
@@ -30,8 +31,10 @@ import com.booqing.whatsapp.testkit.Infra;
 import com.booqing.whatsapp.testkit.KafkaAndRedis;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -354,6 +357,36 @@ class RedisProjectorIT {
         startProjector(group);
         awaitProjected(topics.events(), offset);
         assertThat(infra.redis().hget(keys.conversation(tenant, phone), "lastMessagePreview")).isEqualTo("hi");
+    }
+
+    @Test
+    void closingTheProjectorCommitsWhatRedisTook() throws Exception {
+        String phone = "+16505550100";
+        String key = tenant + ":" + phone;
+        send(topics.events(), key, inboundText("wamid.C1", phone, "one", T0));
+        long last = send(topics.events(), key, inboundText("wamid.C2", phone, "two", T0.plusSeconds(1)));
+        String group = infra.uniqueId("g");
+        RedisProjector projector = startProjector(group);
+        awaitProjected(topics.events(), last);
+
+        projector.close();
+
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+            assertThat(committed.values()).extracting(OffsetAndMetadata::offset).contains(last + 1);
+        }
+    }
+
+    @Test
+    void aTenantsWebhookRetriesAreReadFromTheConfigurationTopic() throws Exception {
+        TenantConfiguration config = new TenantConfiguration(tenant, null, true, true, 30, 60, 9, 30_000, T0, T0);
+        send(topics.tenantConfig(), tenant, config);
+        try (TenantRetries retries = TenantRetries.start(infra.bootstrapServers(), topics, infra.uniqueId("r"), 3)) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> retries.retriesFor(tenant) == 9);
+            assertThat(retries.retriesFor(infra.uniqueId("other"))).isEqualTo(3);
+        }
     }
 
     private Envelope wahaText(String providerId, String phone, String lid, String text, Instant at) {

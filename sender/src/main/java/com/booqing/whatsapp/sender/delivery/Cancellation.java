@@ -10,11 +10,39 @@ import java.time.Duration;
 public final class Cancellation {
     private boolean cancelled;
     private Thread sleeping;
+    private Runnable onCancel;
 
-    public synchronized void cancel() {
-        cancelled = true;
-        if (sleeping != null) {
-            sleeping.interrupt();
+    public void cancel() {
+        Runnable hook;
+        synchronized (this) {
+            if (cancelled) {
+                return;
+            }
+            cancelled = true;
+            if (sleeping != null) {
+                sleeping.interrupt();
+            }
+            hook = onCancel;
+            onCancel = null;
+        }
+        if (hook != null) {
+            hook.run();
+        }
+    }
+
+    /**
+     * Runs {@code hook} when this is cancelled (at once if it already is): for work that waits without a thread,
+     * such as a result waiting to be published again. Replaces an earlier hook; {@code null} clears it.
+     */
+    public void whenCancelled(Runnable hook) {
+        synchronized (this) {
+            if (!cancelled) {
+                onCancel = hook;
+                return;
+            }
+        }
+        if (hook != null) {
+            hook.run();
         }
     }
 

@@ -2,6 +2,7 @@ package com.booqing.whatsapp.sender.delivery;
 
 import com.booqing.whatsapp.common.crypto.SecretBox;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
+import com.booqing.whatsapp.common.logging.LogContext;
 import com.booqing.whatsapp.common.message.SendCommand;
 import com.booqing.whatsapp.sender.SenderMetrics;
 import com.booqing.whatsapp.sender.endpoint.EndpointGuards;
@@ -44,7 +45,7 @@ public final class Delivery {
 
     private final ProviderAdapters adapters;
     private final EndpointGuards guards;
-    private final SecretBox secrets;
+    private final OpenedSecrets secrets;
     private final Backoff backoff;
     private final int retries;
     private final Clock clock;
@@ -55,7 +56,7 @@ public final class Delivery {
                     Clock clock, Sleeper sleeper, SenderMetrics metrics) {
         this.adapters = adapters;
         this.guards = guards;
-        this.secrets = secrets;
+        this.secrets = new OpenedSecrets(secrets);
         this.backoff = backoff;
         this.retries = retries;
         this.clock = clock;
@@ -190,7 +191,7 @@ public final class Delivery {
         }
         String apiKey;
         try {
-            apiKey = endpoint.apiKey() == null ? null : secrets.openString(endpoint.apiKey(),
+            apiKey = endpoint.apiKey() == null ? null : secrets.open(endpoint.apiKey(),
                     Endpoint.secretContext(endpoint.tenantId(), endpoint.id(), "apiKey"));
         } catch (SecretBox.SealedSecretException e) {
             return new Attempt.Done(SendOutcome.Failed.endpointRejected(ProviderCodes.SECRET_UNAVAILABLE,
@@ -224,10 +225,16 @@ public final class Delivery {
             }
         }
         Instant start = clock.instant();
-        SendOutcome outcome = adapters.send(endpoint, apiKey, command, timeout);
+        long startNanos = System.nanoTime();
+        SendOutcome outcome;
+        try (LogContext c = LogContext.open().endpoint(endpoint.id())) {
+            outcome = adapters.send(endpoint, apiKey, command, timeout);
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
         long millis = Math.max(0, Duration.between(start, clock.instant()).toMillis());
         record(breaker, outcome, millis);
         metrics.attempt(endpoint.provider(), label(outcome));
+        metrics.providerResponse(endpoint.provider(), label(outcome), took);
         return new Attempt.Done(outcome, true);
     }
 

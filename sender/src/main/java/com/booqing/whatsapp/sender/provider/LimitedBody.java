@@ -7,23 +7,37 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Reads at most {@code max} bytes of a response body and drops the connection's remaining bytes, so that an
- * endpoint answering with an endless body cannot exhaust the sender's memory.
+ * endpoint answering with an endless body cannot exhaust the sender's memory; and a body not complete by a deadline
+ * fails with a {@link TimeoutException} and drops the connection, so that a body trickling in cannot hold a worker
+ * (the client's request timeout ends when the answer's head arrives).
  */
 final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
     private final int max;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-    private Flow.Subscription subscription;
+    private volatile Flow.Subscription subscription;
 
     LimitedBody(int max) {
         this.max = max;
     }
 
-    static HttpResponse.BodyHandler<byte[]> handler(int max) {
-        return info -> new LimitedBody(max);
+    /** @param deadlineNanos {@link System#nanoTime()} by which the whole body must be in */
+    static HttpResponse.BodyHandler<byte[]> handler(int max, long deadlineNanos) {
+        return info -> {
+            LimitedBody body = new LimitedBody(max);
+            long left = Math.max(0, deadlineNanos - System.nanoTime());
+            body.result.orTimeout(left, TimeUnit.NANOSECONDS).whenComplete((b, failure) -> {
+                if (failure instanceof TimeoutException) {
+                    body.cancelSubscription();
+                }
+            });
+            return body;
+        };
     }
 
     @Override
@@ -34,7 +48,18 @@ final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
     @Override
     public void onSubscribe(Flow.Subscription s) {
         this.subscription = s;
+        if (result.isCompletedExceptionally()) {
+            s.cancel(); // timed out before the body began
+            return;
+        }
         s.request(Long.MAX_VALUE);
+    }
+
+    private void cancelSubscription() {
+        Flow.Subscription s = subscription;
+        if (s != null) {
+            s.cancel();
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package com.booqing.whatsapp.sender.provider;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
 
 import javax.net.ssl.SSLHandshakeException;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -14,9 +15,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -89,18 +87,25 @@ final class ProviderHttp {
         return SendOutcome.Failed.endpointRejected(ProviderCodes.ENDPOINT_MISCONFIGURED, e.getMessage());
     }
 
+    /**
+     * The blocking {@code send}, not {@code sendAsync}: the caller is a worker that waits anyway, and the JDK client
+     * hands every {@code sendAsync} answer over to the common pool's executor, which on a machine with two cores
+     * or fewer is a new thread per answer. The request timeout covers the wait for the answer's head; the body must
+     * then be complete by {@code timeout + BODY_GRACE} after the call began, or the exchange is ambiguous.
+     */
     Exchange exchange(HttpRequest request, Duration timeout) {
-        CompletableFuture<HttpResponse<byte[]>> call = http.sendAsync(request, LimitedBody.handler(MAX_RESPONSE_BYTES));
+        long deadline = System.nanoTime() + timeout.plus(BODY_GRACE).toNanos();
         try {
-            HttpResponse<byte[]> response = call.get(timeout.plus(BODY_GRACE).toMillis(), TimeUnit.MILLISECONDS);
+            HttpResponse<byte[]> response = http.send(request, LimitedBody.handler(MAX_RESPONSE_BYTES, deadline));
             return new Answer(response.statusCode(), response.body(), response.headers().firstValue("Retry-After"));
-        } catch (ExecutionException e) {
-            return new NoAnswer(networkFailure(e.getCause() == null ? e : e.getCause(), timeout));
-        } catch (TimeoutException e) {
-            call.cancel(true);
-            return new NoAnswer(new SendOutcome.Ambiguous("no complete answer within " + timeout.toMillis() + " ms"));
+        } catch (IOException e) {
+            if (causedBy(e, TimeoutException.class)) {
+                return new NoAnswer(new SendOutcome.Ambiguous("no complete answer within " + timeout.toMillis()
+                        + " ms"));
+            }
+            return new NoAnswer(networkFailure(e, timeout));
         } catch (InterruptedException e) {
-            call.cancel(true);
+            // The client cancels the exchange; whether the request had left is not known.
             Thread.currentThread().interrupt();
             return new NoAnswer(new SendOutcome.Ambiguous("interrupted while waiting for the provider"));
         }

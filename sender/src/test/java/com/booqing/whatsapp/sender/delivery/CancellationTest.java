@@ -39,4 +39,31 @@ class CancellationTest {
         assertThat(new Cancellation().sleep(Sleeper.SYSTEM, Duration.ofMillis(20))).isTrue();
         assertThat(Thread.currentThread().isInterrupted()).isFalse();
     }
+
+    @Test
+    void aHookRunsOnceOnCancellingAndAtOnceWhenAlreadyCancelled() {
+        Cancellation cancellation = new Cancellation();
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        cancellation.whenCancelled(runs::incrementAndGet);
+        assertThat(runs).hasValue(0);
+
+        cancellation.cancel();
+        cancellation.cancel();
+        assertThat(runs).hasValue(1);
+
+        cancellation.whenCancelled(runs::incrementAndGet);
+        assertThat(runs).hasValue(2);
+    }
+
+    @Test
+    void aClearedHookDoesNotRun() {
+        Cancellation cancellation = new Cancellation();
+        cancellation.whenCancelled(() -> {
+            throw new AssertionError("ran");
+        });
+        cancellation.whenCancelled(null);
+
+        cancellation.cancel();
+        assertThat(cancellation.isCancelled()).isTrue();
+    }
 }

@@ -338,6 +338,54 @@ class CloudApiAdapterTest {
         }
 
         @Test
+        void bodyTricklingInPastTheTimeoutIsAmbiguousAndEndsTheCall() throws Exception {
+            try (ServerSocket trickle = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                Thread serving = new Thread(() -> trickleOneAnswer(trickle), "trickling-server");
+                serving.setDaemon(true);
+                serving.start();
+                Endpoint slow = Fixtures.cloudEndpoint(box, "ep_slow", "http://127.0.0.1:" + trickle.getLocalPort(),
+                        TOKEN, true);
+                long start = System.nanoTime();
+
+                SendOutcome outcome = adapter.send(slow, TOKEN, Fixtures.text(Fixtures.RECIPIENT, "hi"),
+                        Duration.ofMillis(300));
+
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                assertThat(outcome).isInstanceOf(SendOutcome.Ambiguous.class);
+                assertThat(((SendOutcome.Ambiguous) outcome).reason()).contains("no complete answer");
+                // the timeout plus the body's grace, not the ten seconds the body would take
+                assertThat(took).isLessThan(Duration.ofMillis(300).plus(ProviderHttp.BODY_GRACE).plusSeconds(2));
+            }
+        }
+
+        /** Answers one request with its head at once, then one body byte every 100 ms, for at most 10 s. */
+        private void trickleOneAnswer(ServerSocket server) {
+            try (java.net.Socket s = server.accept()) {
+                s.setSoTimeout(5_000);
+                java.io.InputStream in = s.getInputStream();
+                StringBuilder head = new StringBuilder();
+                while (!head.toString().endsWith("\r\n\r\n")) {
+                    int b = in.read();
+                    if (b < 0) {
+                        return;
+                    }
+                    head.append((char) b);
+                }
+                java.io.OutputStream out = s.getOutputStream();
+                out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.flush();
+                for (int i = 0; i < 99; i++) {
+                    Thread.sleep(100);
+                    out.write(' ');
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException e) {
+                // the client hung up, as it should
+            }
+        }
+
+        @Test
         void successWithoutMessageIdIsAmbiguous() {
             server.answer(200, "{\"messaging_product\":\"whatsapp\"}");
 

@@ -226,8 +226,9 @@ public final class EvolutionParser implements WebhookParser {
     private void connection(Batch batch, JsonNode data) {
         String state = Fields.text(data, "state");
         JsonNode reasonNode = Fields.path(data, "statusReason");
+        // Integer.valueOf: with a bare int on one side the conditional would unbox a null parseInt (NPE).
         Integer code = reasonNode != null && reasonNode.canConvertToInt() && reasonNode.isNumber()
-                ? reasonNode.intValue() : parseInt(Fields.text(data, "statusReason"));
+                ? Integer.valueOf(reasonNode.intValue()) : parseInt(Fields.text(data, "statusReason"));
         if (state == null) {
             batch.unknown(batch.event);
             return;
