@@ -18,6 +18,8 @@ import java.util.Map;
  * @param redisRate          webhooks per second of the webhook-to-Redis phase
  * @param redis              length of the webhook-to-Redis phase
  * @param redisDrain         how long to wait after that phase for the last webhooks to reach Redis
+ * @param redisWarmup        unmeasured webhooks through the pipeline first, so that the JIT has compiled the
+ *                           processor's code when the measured phase starts
  * @param accessLogDiagnostic one extra ingress round with the access log switched off, to show its cost
  * @param handlerDiagnostic  rounds against two Kafka-only reference handlers (blocking send().get() and
  *                           asynchronous ctx.future), to show what waiting on the request thread costs
@@ -27,7 +29,7 @@ import java.util.Map;
  */
 record BenchOptions(int connections, int rounds, Duration round, Duration warmup, int bodies,
                     int latencyConnections, Duration latency, int redisRate, Duration redis, Duration redisDrain,
-                    boolean accessLogDiagnostic, boolean handlerDiagnostic, String driver, int wrkThreads) {
+                    Duration redisWarmup, boolean accessLogDiagnostic, boolean handlerDiagnostic, String driver, int wrkThreads) {
 
     static final String USAGE = String.join("\n",
             "IngestBenchmark [--name=value ...]",
@@ -41,6 +43,7 @@ record BenchOptions(int connections, int rounds, Duration round, Duration warmup
             "  --redis-rate=1000          webhooks/s of the webhook-to-Redis phase",
             "  --redis-seconds=20         length of the webhook-to-Redis phase",
             "  --redis-drain-seconds=10   wait for the last webhooks to reach Redis",
+            "  --redis-warmup-seconds=10  unmeasured webhooks through the pipeline first (JIT of the processor)",
             "  --access-log-diagnostic=true  one more ingress round with the access log off",
             "  --handler-diagnostic=false    also measure Kafka-only reference handlers, blocking and async (+~30 s)",
             "  --driver=auto              closed-loop rounds by wrk (auto: when on the PATH) or by the Java generator (java)",
@@ -70,6 +73,7 @@ record BenchOptions(int connections, int rounds, Duration round, Duration warmup
                 integer(given, "redis-rate", 1000, 1, 20_000),
                 seconds(given, "redis-seconds", 20, 1, 120),
                 seconds(given, "redis-drain-seconds", 10, 1, 120),
+                seconds(given, "redis-warmup-seconds", 10, 1, 120),
                 bool(given, "access-log-diagnostic", true),
                 bool(given, "handler-diagnostic", false),
                 choice(given, "driver", "auto", "auto", "wrk", "java"),
@@ -84,11 +88,11 @@ record BenchOptions(int connections, int rounds, Duration round, Duration warmup
     String describe() {
         return String.format("--connections=%d --rounds=%d --round-seconds=%d --warmup-seconds=%d --bodies=%d"
                         + " --latency-connections=%d --latency-seconds=%d --redis-rate=%d --redis-seconds=%d"
-                        + " --redis-drain-seconds=%d --access-log-diagnostic=%b --handler-diagnostic=%b"
-                        + " --driver=%s --wrk-threads=%d",
+                        + " --redis-drain-seconds=%d --redis-warmup-seconds=%d --access-log-diagnostic=%b"
+                        + " --handler-diagnostic=%b --driver=%s --wrk-threads=%d",
                 connections, rounds, round.toSeconds(), warmup.toSeconds(), bodies, latencyConnections,
-                latency.toSeconds(), redisRate, redis.toSeconds(), redisDrain.toSeconds(), accessLogDiagnostic,
-                handlerDiagnostic, driver, wrkThreads);
+                latency.toSeconds(), redisRate, redis.toSeconds(), redisDrain.toSeconds(), redisWarmup.toSeconds(),
+                accessLogDiagnostic, handlerDiagnostic, driver, wrkThreads);
     }
 
     private static int integer(Map<String, String> given, String name, int def, int min, int max) {

@@ -40,8 +40,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HealthBenchChild {
     static {
-        // As HealthMonitorMain does before anything else; the ceiling client gets the same JVM setting.
-        HealthMonitorMain.useAPoolForAsyncAnswers();
+        // As HealthMonitorMain does before anything else; the ceiling client gets the same JVM settings.
+        HealthMonitorMain.jvmDefaults();
     }
 
     static final String PREFIX = "@@ ";

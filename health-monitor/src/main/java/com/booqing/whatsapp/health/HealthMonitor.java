@@ -8,6 +8,7 @@ import com.booqing.whatsapp.common.device.DeviceSession;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.endpoint.EndpointHealth;
 import com.booqing.whatsapp.common.endpoint.HealthState;
+import com.booqing.whatsapp.common.endpoint.ProviderType;
 import com.booqing.whatsapp.common.event.Envelope;
 import com.booqing.whatsapp.common.event.EventIds;
 import com.booqing.whatsapp.common.kafka.CompactedTopicView;
@@ -33,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +109,9 @@ public final class HealthMonitor implements AutoCloseable {
      */
     private final Queue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     /** Probe counters by provider and result: looked up once, not per check. */
-    private final Map<String, Counter> probeCounters = new HashMap<>();
+    private final Map<ProviderType, Map<String, Counter>> probeCounters = new EnumMap<>(ProviderType.class);
+    /** The slot key ({@link HostSlots#hostOf}) of each API URL seen: computed once, not per check. */
+    private final Map<String, String> hostKeys = new HashMap<>();
     private final Map<String, HealthTracker> trackers = new HashMap<>();
     /** The newest health record of every endpoint: from the topic and from this instance's own verdicts. */
     private final Map<String, EndpointHealth> latestHealth = new HashMap<>();
@@ -277,7 +281,7 @@ public final class HealthMonitor implements AutoCloseable {
                 if (e == null) {
                     continue;
                 }
-                String host = HostSlots.hostOf(e.apiUrl());
+                String host = hostKeys.computeIfAbsent(e.apiUrl(), HostSlots::hostOf);
                 if (hostSlots.tryAcquire(host)) {
                     check(e, host);
                 } else {
@@ -411,9 +415,10 @@ public final class HealthMonitor implements AutoCloseable {
         schedule.finished(probed.id(), interval(now.get()));
         ProbeResult r = error != null ? new ProbeResult.Down("probe failed (" + error.getClass().getSimpleName() + ")", null)
                 : result;
-        String outcome = r.getClass().getSimpleName().toLowerCase();
-        probeCounters.computeIfAbsent(probed.provider().wireName() + "/" + outcome, k -> meters.counter(
-                "whatsapp.health.probes", "provider", probed.provider().wireName(), "result", outcome)).increment();
+        String outcome = r instanceof ProbeResult.Up ? "up" : r instanceof ProbeResult.Down ? "down" : "notprobed";
+        probeCounters.computeIfAbsent(probed.provider(), p -> new HashMap<>()).computeIfAbsent(outcome, o ->
+                meters.counter("whatsapp.health.probes", "provider", probed.provider().wireName(), "result", o))
+                .increment();
         healthMetrics.probed(probed, r);
         HealthTracker tracker = trackers.computeIfAbsent(probed.id(), id -> {
             EndpointHealth last = latestHealth.get(id);

@@ -98,8 +98,10 @@ class HealthMonitorIT {
         // Three failed probes, one interval apart, before the verdict: not the first refused connection.
         assertThat(Duration.between(dark, unhealthy.checkedAt())).isGreaterThanOrEqualTo(INTERVAL.multipliedBy(2));
 
-        simulator.fault(id, Fault.none());
+        // Cleared while dark (a dark endpoint receives nothing): a check landing while the listener comes back
+        // must count among the requests after recovery.
         simulator.clearRequests(id);
+        simulator.fault(id, Fault.none());
         awaitLatest(endpoint.id(), HealthState.HEALTHY);
 
         assertThat(simulator.requests(id)).hasSizeGreaterThanOrEqualTo(2);

@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The sender's meters, named in one place (all of them: docs/METRICS.md). The endpoint and error-code tags are
@@ -24,6 +26,9 @@ public final class SenderMetrics {
     private static final String NONE = "none";
 
     private final MeterRegistry registry;
+    // Built once per tag set: building a timer on every send took the registry's lock on the hot path.
+    private final Map<String, Timer> providerResponseTimers = new ConcurrentHashMap<>();
+    private final Map<String, Timer> sendLatencyTimers = new ConcurrentHashMap<>();
 
     public SenderMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -75,11 +80,12 @@ public final class SenderMetrics {
 
     /** One provider call, from the request leaving to its answer (or timeout). */
     public void providerResponse(ProviderType provider, String outcome, Duration took) {
-        Timer.builder(PROVIDER_RESPONSE).description("provider send calls, request to answer")
-                .tags("provider", provider.wireName(), "outcome", outcome)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(2))
-                .register(registry).record(took);
+        providerResponseTimers.computeIfAbsent(provider.wireName() + '|' + outcome, k ->
+                Timer.builder(PROVIDER_RESPONSE).description("provider send calls, request to answer")
+                        .tags("provider", provider.wireName(), "outcome", outcome)
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(2))
+                        .register(registry)).record(took);
     }
 
     /**
@@ -87,12 +93,14 @@ public final class SenderMetrics {
      * handed to the producer. Includes time queued on Kafka, retries and backoff.
      */
     public void sendLatency(SendResult result, Duration took) {
-        Timer.builder(SEND_LATENCY).description("send command produced to its result acknowledged")
-                .tags("outcome", result.outcome().wireName(),
-                        "provider", result.provider() == null ? NONE : result.provider().wireName())
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
-                .register(registry).record(took.isNegative() ? Duration.ZERO : took);
+        String outcome = result.outcome().wireName();
+        String provider = result.provider() == null ? NONE : result.provider().wireName();
+        sendLatencyTimers.computeIfAbsent(outcome + '|' + provider, k ->
+                Timer.builder(SEND_LATENCY).description("send command produced to its result acknowledged")
+                        .tags("outcome", outcome, "provider", provider)
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
+                        .register(registry)).record(took.isNegative() ? Duration.ZERO : took);
     }
 
     /** Sum of a counter over all its tags; for tests and the log. */
