@@ -6,7 +6,16 @@ import com.booqing.whatsapp.common.crypto.SecretBox;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.endpoint.ProviderType;
 import com.booqing.whatsapp.common.kafka.Topics;
+import com.booqing.whatsapp.common.net.EndpointUrlGuard;
+import com.booqing.whatsapp.health.CloudApiProbe;
 import com.booqing.whatsapp.health.EndpointProbe;
+import com.booqing.whatsapp.health.EvolutionProbe;
+import com.booqing.whatsapp.health.Probes;
+import com.booqing.whatsapp.health.WahaProbe;
+import com.booqing.whatsapp.health.device.SessionApis;
+import com.booqing.whatsapp.health.provider.EvolutionSessionApi;
+import com.booqing.whatsapp.health.provider.ProviderHttp;
+import com.booqing.whatsapp.health.provider.WahaSessionApi;
 import com.booqing.whatsapp.health.HealthMonitor;
 import com.booqing.whatsapp.health.HealthMonitorMain;
 import com.booqing.whatsapp.health.HealthSettings;
@@ -29,6 +38,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The child JVM of {@link HealthBenchmark}, so that its CPU time is exactly that of what is measured. Mode
@@ -40,14 +50,24 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HealthBenchChild {
     static {
-        // As HealthMonitorMain does before anything else; the ceiling client gets the same JVM settings.
-        HealthMonitorMain.jvmDefaults();
+        // As HealthMonitorMain does before anything else; the ceiling client gets the same JVM settings. Looked up
+        // by name so that this class also runs an older monitor (BENCH_JVM_DEFAULTS=false, or a build without it),
+        // for a before-and-after comparison.
+        if (!"false".equals(System.getenv("BENCH_JVM_DEFAULTS"))) {
+            try {
+                HealthMonitorMain.class.getMethod("jvmDefaults").invoke(null);
+            } catch (ReflectiveOperationException olderMonitor) {
+                System.err.println("bench: this monitor has no jvmDefaults(); running without");
+            }
+        }
     }
 
     static final String PREFIX = "@@ ";
     /** BENCH_CEILING_TARGETS: lines of {@code url \t header-name \t header-value}. */
     static final String TARGETS = "BENCH_CEILING_TARGETS";
     static final String CONCURRENCY = "BENCH_CEILING_CONCURRENCY";
+    /** Requests per second, evenly spaced (open loop); 0 or absent: as fast as the requests in flight allow. */
+    static final String RATE = "BENCH_CEILING_RATE";
     static final String INTERVAL_MS = "BENCH_CHECK_INTERVAL_MS";
 
     private HealthBenchChild() {
@@ -93,14 +113,21 @@ public final class HealthBenchChild {
         }
     }
 
+    /** Built as {@code HealthMonitor.create} builds it, with each standard probe timed. */
     private static AutoCloseable startMonitor(Env env, HealthCheckSampler sampler) {
         GatewayConfig config = GatewayConfig.from(env);
         HealthSettings settings = HealthSettings.from(env, config);
         SecretBox secrets = SecretBox.fromEnv(env);
         Topics topics = Topics.withPrefix(config.topicPrefix(), Topics.DEFAULT_PARTITIONS);
-        HealthMonitor monitor = HealthMonitor.create(config, settings, topics, secrets, Clock.systemUTC(),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), p -> new Timed(p, sampler));
-        return monitor.start();
+        Duration connectTimeout = config.defaultTimeout().compareTo(Duration.ofSeconds(10)) < 0
+                ? config.defaultTimeout() : Duration.ofSeconds(10);
+        ProviderHttp http = new ProviderHttp(ProviderHttp.httpClient(connectTimeout), EndpointUrlGuard.from(config));
+        Probes probes = new Probes(List.of(new Timed(new CloudApiProbe(http), sampler),
+                new Timed(new WahaProbe(http), sampler), new Timed(new EvolutionProbe(http), sampler)), secrets);
+        SessionApis sessionApis = new SessionApis(List.of(new WahaSessionApi(http), new EvolutionSessionApi(http)),
+                secrets, config.defaultTimeout());
+        return new HealthMonitor(config, settings, topics, probes, sessionApis, secrets, Clock.systemUTC(),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start();
     }
 
     /** A probe whose every call is counted and timed, from the call to its result. */
@@ -120,11 +147,15 @@ public final class HealthBenchChild {
         }
     }
 
-    /** The ceiling: the same GETs with a plain asynchronous client, a fixed number in flight, nothing else. */
+    /**
+     * The ceiling: the same GETs with a plain asynchronous client and nothing else; either as fast as a fixed number of
+     * requests in flight allows, or evenly spaced at a given rate (to compare latency at the monitor's own rate).
+     */
     private static final class Ceiling implements AutoCloseable {
         private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         private final List<HttpRequest> requests = new ArrayList<>();
         private final Semaphore inFlight;
+        private final int rate;
         private final HealthCheckSampler sampler;
         private final Thread driver;
         private volatile boolean running = true;
@@ -137,6 +168,7 @@ public final class HealthBenchChild {
                         .header("Accept", "application/json").timeout(Duration.ofSeconds(10)).GET().build());
             }
             this.inFlight = new Semaphore(env.integer(CONCURRENCY, 32, 1, 10_000));
+            this.rate = env.integer(RATE, 0, 0, 1_000_000);
             this.driver = new Thread(this::drive, "ceiling-driver");
             driver.setDaemon(true);
         }
@@ -149,8 +181,17 @@ public final class HealthBenchChild {
 
         private void drive() {
             long i = 0;
+            long start = System.nanoTime();
+            double spacing = rate > 0 ? 1e9 / rate : 0;
             try {
                 while (running) {
+                    if (rate > 0) {
+                        long due = start + (long) (i * spacing);
+                        long wait;
+                        while ((wait = due - System.nanoTime()) > 0) {
+                            LockSupport.parkNanos(wait);
+                        }
+                    }
                     inFlight.acquire();
                     HttpRequest r = requests.get((int) (i++ % requests.size()));
                     long t = sampler.started(null);

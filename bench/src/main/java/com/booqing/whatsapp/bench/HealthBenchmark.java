@@ -35,8 +35,10 @@ public final class HealthBenchmark {
             "  --providers=cloud-api,waha,evolution   providers the endpoints are spread over, round-robin",
             "  --servers-per-provider=1        simulated servers per provider (each its own loopback port)",
             "  --ceiling-concurrency=32        requests in flight of the plain client",
-            "  --ceiling-warmup-seconds=5      unmeasured ceiling time first",
+            "  --ceiling-warmup-seconds=10     unmeasured time first (each plain-client JVM is fresh: JIT)",
             "  --ceiling-seconds=10            measured ceiling window",
+            "  --paced-seconds=10              then the plain client evenly paced at the monitor's rate (endpoints /",
+            "                                  interval), for latency at the same load (0 = skip)",
             "  --warmup-seconds=60             monitor time before its measured window (after it has started);",
             "                                  one interval, so the window sees the steady state: the first interval",
             "                                  publishes every endpoint's first verdict and logs it",
@@ -68,8 +70,9 @@ public final class HealthBenchmark {
         flags.put("providers", "cloud-api,waha,evolution");
         flags.put("servers-per-provider", "1");
         flags.put("ceiling-concurrency", "32");
-        flags.put("ceiling-warmup-seconds", "5");
+        flags.put("ceiling-warmup-seconds", "10");
         flags.put("ceiling-seconds", "10");
+        flags.put("paced-seconds", "10");
         flags.put("warmup-seconds", "60");
         flags.put("measure-seconds", "60");
         flags.put("headroom-interval-seconds", "0");
@@ -152,14 +155,18 @@ public final class HealthBenchmark {
             progress(String.format("seeded %,d endpoints on %d simulated servers (%s) in %.1f s", endpoints,
                     s.servers().size(), flags.get("providers"), (System.nanoTime() - t0) / 1e9));
             try {
-                HealthCheckSampler.Stats ceiling = ceiling();
+                ceiling();
+                int paced = integer("paced-seconds", 0, 600);
+                if (paced > 0) {
+                    paced((int) Math.round(endpoints / (double) interval), paced);
+                }
                 monitor("monitor", interval, null,
                         integer("warmup-seconds", 0, 600), integer("measure-seconds", 1, 3600),
-                        Boolean.parseBoolean(flags.get("jfr")), endpoints, ceiling);
+                        Boolean.parseBoolean(flags.get("jfr")), endpoints);
                 int headroom = integer("headroom-interval-seconds", 0, 3600);
                 if (headroom > 0) {
                     monitor("headroom", headroom, headroom, headroom, integer("headroom-seconds", 1, 600), false,
-                            endpoints, ceiling);
+                            endpoints);
                 }
             } finally {
                 progress("stopping ...");
@@ -196,10 +203,7 @@ public final class HealthBenchmark {
 
     /** The plain client against the same routes, as fast as its requests in flight allow. */
     private HealthCheckSampler.Stats ceiling() {
-        Map<String, String> env = new HashMap<>();
-        env.put(HealthBenchChild.TARGETS, stack.servers().stream()
-                .map(s -> s.probeUrl() + "\t" + s.header() + "\t" + s.headerValue())
-                .collect(Collectors.joining("\n")));
+        Map<String, String> env = targets();
         int conc = integer("ceiling-concurrency", 1, 10_000);
         env.put(HealthBenchChild.CONCURRENCY, Integer.toString(conc));
         try (HealthChildProcess child = HealthChildProcess.start("ceiling", env, List.of("-Xmx512m"),
@@ -218,12 +222,49 @@ public final class HealthBenchmark {
             row("plain async client (ceiling), " + conc + " in flight", String.format("%,.0f req/s", st.perSecond()),
                     "", "");
             row("  latency p50 / p99", String.format("%.2f / %.2f ms", st.p50Ms(), st.p99Ms()), "", "");
-            row("  CPU of its JVM", String.format("%.2f cores, %.0f µs/request", st.cores(),
-                    st.cpuMicrosPerCheck()), "", "");
+            row("  CPU of its JVM", cpu(st, "request"), "", "");
             row("  errors (non-2xx or I/O)", Long.toString(st.down() + st.other()), "0",
                     verdict(st.down() + st.other() == 0));
             row("  elsewhere during the window", around, "", "");
             return st;
+        }
+    }
+
+    /** The probe requests of every simulated server, for a plain-client JVM. */
+    private Map<String, String> targets() {
+        Map<String, String> env = new HashMap<>();
+        env.put(HealthBenchChild.TARGETS, stack.servers().stream()
+                .map(s -> s.probeUrl() + "\t" + s.header() + "\t" + s.headerValue())
+                .collect(Collectors.joining("\n")));
+        return env;
+    }
+
+    /** The plain client again, evenly paced at the monitor's rate: latency at the same load, without the monitor. */
+    private void paced(int rate, int seconds) {
+        Map<String, String> env = targets();
+        // As many in flight as the monitor allows (HEALTH_MAX_CHECKS_PER_HOST, default 256, per server).
+        env.put(HealthBenchChild.CONCURRENCY, Integer.toString(256 * stack.servers().size()));
+        env.put(HealthBenchChild.RATE, Integer.toString(rate));
+        try (HealthChildProcess child = HealthChildProcess.start("ceiling", env, List.of("-Xmx512m"),
+                logDir.resolve("paced.log"))) {
+            child.await("READY", Duration.ofSeconds(60));
+            sleep(Duration.ofSeconds(integer("ceiling-warmup-seconds", 0, 600)));
+            CpuSampler.Snapshot before = cpu.snapshot();
+            child.begin();
+            sleep(Duration.ofSeconds(seconds));
+            HealthCheckSampler.Stats st = child.end(json);
+            CpuSampler.Snapshot after = cpu.snapshot();
+            String around = around(before, after, st);
+            progress(String.format("paced plain client: %,.0f req/s, p50 %.2f ms, p99 %.2f ms, %.2f cores = %.0f"
+                            + " µs/request | %s", st.perSecond(), st.p50Ms(), st.p99Ms(), st.cores(),
+                    st.cpuMicrosPerCheck(), around));
+            row("plain client paced at " + String.format("%,d", rate) + "/s (the monitor's rate)",
+                    String.format("%,.0f req/s", st.perSecond()), "", "");
+            row("  latency p50 / p99", String.format("%.2f / %.2f ms", st.p50Ms(), st.p99Ms()), "", "");
+            row("  CPU of its JVM", cpu(st, "request"), "", "");
+            row("  errors (non-2xx or I/O)", Long.toString(st.down() + st.other()), "0",
+                    verdict(st.down() + st.other() == 0));
+            row("  elsewhere during the window", around, "", "");
         }
     }
 
@@ -233,8 +274,7 @@ public final class HealthBenchmark {
      * @param overrideSeconds HEALTH_CHECK_INTERVAL_OVERRIDE_MS for the headroom run, null for the tenants' own
      */
     private HealthCheckSampler.Stats monitor(String label, int interval, Integer overrideSeconds, int warmupSeconds,
-                                             int measureSeconds, boolean jfr, int endpoints,
-                                             HealthCheckSampler.Stats ceiling) {
+                                             int measureSeconds, boolean jfr, int endpoints) {
         Map<String, String> env = new HashMap<>(stack.monitorEnv(interval));
         // A loaded machine may take longer than the default minute to read 100,000 endpoints.
         env.put("HEALTH_STARTUP_TIMEOUT_MS", "300000");
@@ -288,8 +328,7 @@ public final class HealthBenchmark {
                     st.lateP99Ms()), "0", verdict(st.lateOver1s() == 0));
             row("  check latency p50 / p99 / max", String.format("%.2f / %.2f / %.0f ms", st.p50Ms(), st.p99Ms(),
                     st.maxMs()), "", "");
-            row("  CPU of the monitor JVM", String.format("%.2f cores, %.0f µs/check (ceiling %.0f)", st.cores(),
-                    st.cpuMicrosPerCheck(), ceiling.cpuMicrosPerCheck()), "", "");
+            row("  CPU of the monitor JVM", cpu(st, "check"), "", "");
             row("  GC time / heap in use at the end", String.format("%,d ms / %d MiB", st.gcMillis(),
                     st.heapUsedMb()), "", "");
             row("  results up / down / other", String.format("%,d / %,d / %,d", st.up(), st.down(), st.other()),
@@ -298,6 +337,12 @@ public final class HealthBenchmark {
             row("  elsewhere during the window", around, "", "");
             return st;
         }
+    }
+
+    /** "0.38 cores, 228 µs/check (JIT 1.2 s)": process CPU time over wall time, per check, and compilation time. */
+    private static String cpu(HealthCheckSampler.Stats st, String unit) {
+        return String.format("%.2f cores, %.0f µs/%s (JIT %.1f s)", st.cores(), st.cpuMicrosPerCheck(), unit,
+                st.jitMillis() / 1e3);
     }
 
     /** CPU elsewhere in the window: the simulator (this JVM), the broker, other processes, the machine. */

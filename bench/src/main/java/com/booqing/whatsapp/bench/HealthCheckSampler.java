@@ -26,7 +26,7 @@ final class HealthCheckSampler {
      */
     record Stats(long checks, long up, long down, long other, double p50Ms, double p99Ms, double p999Ms,
                  double maxMs, double lateP50Ms, double lateP99Ms, double lateMaxMs, long lateOver1s,
-                 long distinct, long cpuNanos, long wallNanos, long gcMillis, long heapUsedMb) {
+                 long distinct, long cpuNanos, long wallNanos, long gcMillis, long jitMillis, long heapUsedMb) {
 
         double perSecond() {
             return checks / (wallNanos / 1e9);
@@ -57,6 +57,7 @@ final class HealthCheckSampler {
     private volatile long beganAt;
     private long cpuAtBegin;
     private long gcAtBegin;
+    private long jitAtBegin;
     private Latencies latencies = new Latencies(64 * 1024, MAX_SAMPLES);
     private Latencies lateness = new Latencies(64 * 1024, MAX_SAMPLES);
 
@@ -111,6 +112,7 @@ final class HealthCheckSampler {
         seen.clear();
         cpuAtBegin = os.getProcessCpuTime();
         gcAtBegin = gcMillis();
+        jitAtBegin = jitMillis();
         beganAt = System.nanoTime();
         measuring = true;
     }
@@ -120,6 +122,7 @@ final class HealthCheckSampler {
         long wall = System.nanoTime() - beganAt;
         long cpu = os.getProcessCpuTime() - cpuAtBegin;
         long gc = gcMillis() - gcAtBegin;
+        long jit = jitMillis() - jitAtBegin;
         long u = up.sum();
         long d = down.sum();
         long o = other.sum();
@@ -130,8 +133,14 @@ final class HealthCheckSampler {
                 latencies.percentileMillis(0.999), latencies.maxMillis(),
                 monitor ? lateness.percentileMillis(0.5) : Double.NaN,
                 monitor ? lateness.percentileMillis(0.99) : Double.NaN,
-                monitor ? lateness.maxMillis() : Double.NaN, lateOver1s, seen.size(), cpu, wall, gc,
+                monitor ? lateness.maxMillis() : Double.NaN, lateOver1s, seen.size(), cpu, wall, gc, jit,
                 (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024));
+    }
+
+    /** Time the JIT compilers spent so far: a short-lived JVM's CPU is partly compilation. */
+    private static long jitMillis() {
+        var jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     private static long gcMillis() {

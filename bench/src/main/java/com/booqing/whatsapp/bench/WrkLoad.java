@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -103,7 +104,8 @@ final class WrkLoad {
                 Integer.toString(target.requests().length / 2));
         CpuSampler.Snapshot before = cpu.snapshot();
         long started = System.nanoTime();
-        List<String> out = run(cmd, window.plusSeconds(30));
+        // wrk stops by itself after the window; the margin is for a machine so loaded that it is descheduled.
+        List<String> out = run(cmd, window.plusSeconds(120));
         long wall = System.nanoTime() - started;
         CpuSampler.Snapshot after = cpu.snapshot();
         return parse(label, out, CpuSplit.between(before, after, wall), wall);
@@ -131,7 +133,26 @@ final class WrkLoad {
     private static List<String> run(List<String> cmd, Duration limit) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            List<String> lines = new ArrayList<>();
+            // A run stopped with Ctrl-C must not leave wrk behind.
+            Thread reaper = new Thread(p::destroyForcibly, "wrk-reaper");
+            Runtime.getRuntime().addShutdownHook(reaper);
+            try {
+                return collect(p, limit);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(reaper);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook runs anyway
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run wrk: " + e, e);
+        }
+    }
+
+    private static List<String> collect(Process p, Duration limit) {
+        try {
+            List<String> lines = Collections.synchronizedList(new ArrayList<>());
             Thread reader = new Thread(() -> {
                 try (var in = p.inputReader(StandardCharsets.UTF_8)) {
                     for (String l; (l = in.readLine()) != null; ) {
@@ -145,13 +166,18 @@ final class WrkLoad {
             reader.start();
             if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                throw new IllegalStateException("wrk did not finish within " + limit.toSeconds() + " s");
+                reader.join(1_000);
+                synchronized (lines) {
+                    throw new IllegalStateException("wrk did not finish within " + limit.toSeconds()
+                            + " s; it printed: " + String.join(" | ", lines));
+                }
             }
-            reader.join(5_000); // the reader's lines are visible after join
-            return List.copyOf(lines);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run wrk: " + e, e);
+            reader.join(5_000);
+            synchronized (lines) {
+                return List.copyOf(lines);
+            }
         } catch (InterruptedException e) {
+            p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }

@@ -53,7 +53,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.UnaryOperator;
 
 /**
  * The health monitor service. It probes every active endpoint it owns once per its tenant's health-check interval
@@ -174,20 +173,11 @@ public final class HealthMonitor implements AutoCloseable {
     /** The monitor with the standard probes and session APIs of every provider. */
     public static HealthMonitor create(GatewayConfig config, HealthSettings settings, Topics topics, SecretBox secrets,
                                        Clock clock, MeterRegistry meters) {
-        return create(config, settings, topics, secrets, clock, meters, UnaryOperator.identity());
-    }
-
-    /**
-     * As {@link #create(GatewayConfig, HealthSettings, Topics, SecretBox, Clock, MeterRegistry)}, with each
-     * standard probe passed through {@code decorate} (the benchmark times every check this way).
-     */
-    public static HealthMonitor create(GatewayConfig config, HealthSettings settings, Topics topics, SecretBox secrets,
-                                       Clock clock, MeterRegistry meters, UnaryOperator<EndpointProbe> decorate) {
         Duration connectTimeout = config.defaultTimeout().compareTo(Duration.ofSeconds(10)) < 0
                 ? config.defaultTimeout() : Duration.ofSeconds(10);
         ProviderHttp http = new ProviderHttp(ProviderHttp.httpClient(connectTimeout), EndpointUrlGuard.from(config));
-        Probes probes = new Probes(List.of(decorate.apply(new CloudApiProbe(http)),
-                decorate.apply(new WahaProbe(http)), decorate.apply(new EvolutionProbe(http))), secrets);
+        Probes probes = new Probes(List.of(new CloudApiProbe(http), new WahaProbe(http), new EvolutionProbe(http)),
+                secrets);
         SessionApis sessionApis = new SessionApis(List.of(new WahaSessionApi(http), new EvolutionSessionApi(http)),
                 secrets, config.defaultTimeout());
         return new HealthMonitor(config, settings, topics, probes, sessionApis, secrets, clock, meters);
@@ -297,10 +287,16 @@ public final class HealthMonitor implements AutoCloseable {
     private Endpoint checkable(String id) {
         Endpoint e = endpoints.get(id).orElse(null);
         if (e == null || !e.isActive() || !ownership.owns(id)) {
-            schedule.forget(id);
+            forget(id);
             return null;
         }
         return e;
+    }
+
+    /** The endpoint is no longer checked here (its health record, if any, is dealt with by the caller). */
+    private void forget(String id) {
+        schedule.forget(id);
+        probes.forget(id);
     }
 
     /** One check; its host's slot is held until it ends, then passed to the next check waiting for that host. */
@@ -354,7 +350,7 @@ public final class HealthMonitor implements AutoCloseable {
         }
         for (String id : schedule.endpoints()) {
             if (!ownership.owns(id)) {
-                schedule.forget(id);
+                forget(id);
                 trackers.remove(id);
             }
         }
@@ -385,12 +381,12 @@ public final class HealthMonitor implements AutoCloseable {
             dirtyEndpoints.remove(id);
             Endpoint e = endpoints.get(id).orElse(null);
             if (e == null) {
-                schedule.forget(id);
+                forget(id);
                 if (trackers.remove(id) != null) {
                     publish(id, null);
                 }
             } else if (!e.isActive()) {
-                schedule.forget(id);
+                forget(id);
                 HealthTracker t = trackers.remove(id);
                 if (t != null) {
                     publish(id, t.inactive(now));
@@ -400,7 +396,7 @@ public final class HealthMonitor implements AutoCloseable {
                     schedule.schedule(id, now);
                 }
             } else {
-                schedule.forget(id);
+                forget(id);
                 trackers.remove(id);
             }
         }
@@ -409,7 +405,7 @@ public final class HealthMonitor implements AutoCloseable {
     private void onResult(Endpoint probed, ProbeResult result, Throwable error) {
         Optional<Endpoint> now = endpoints.get(probed.id());
         if (now.isEmpty() || !now.get().isActive() || !ownership.owns(probed.id())) {
-            schedule.forget(probed.id());
+            forget(probed.id());
             return;
         }
         schedule.finished(probed.id(), interval(now.get()));
@@ -428,10 +424,19 @@ public final class HealthMonitor implements AutoCloseable {
         });
         HealthState before = tracker.state();
         tracker.observe(r, clock.instant()).ifPresent(h -> {
-            if (h.state() != before) {
+            // A first verdict of healthy is news for nobody (at start, one line per endpoint); the rest is logged.
+            boolean news = h.state() != before
+                    && !(before == HealthState.UNKNOWN && h.state() == HealthState.HEALTHY);
+            if (news || (h.state() != before && log.isDebugEnabled())) {
                 try (LogContext c = LogContext.open().tenant(h.tenantId()).endpoint(h.endpointId())) {
-                    log.info("endpoint {} of tenant {} is now {}{}", h.endpointId(), h.tenantId(),
-                            h.state().wireName(), h.lastError() == null ? "" : " (" + h.lastError() + ")");
+                    String line = "endpoint {} of tenant {} is now {}{}";
+                    Object[] args = {h.endpointId(), h.tenantId(), h.state().wireName(),
+                            h.lastError() == null ? "" : " (" + h.lastError() + ")"};
+                    if (news) {
+                        log.info(line, args);
+                    } else {
+                        log.debug(line, args);
+                    }
                 }
             }
             publish(h.endpointId(), h);
