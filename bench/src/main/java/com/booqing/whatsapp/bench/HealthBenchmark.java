@@ -41,7 +41,7 @@ public final class HealthBenchmark {
             "                                  interval), for latency at the same load (0 = skip)",
             "  --warmup-seconds=60             monitor time before its measured window (after it has started);",
             "                                  one interval, so the window sees the steady state: the first interval",
-            "                                  publishes every endpoint's first verdict and logs it",
+            "                                  publishes every endpoint's first verdict",
             "  --measure-seconds=60            measured monitor window (one interval checks every endpoint once)",
             "  --headroom-interval-seconds=0   a second monitor run at this shorter interval (0 = none), e.g. 20",
             "  --headroom-seconds=30           its measured window (after one of its intervals of warm-up)",
