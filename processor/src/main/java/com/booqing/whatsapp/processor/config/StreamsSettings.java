@@ -21,13 +21,6 @@ public final class StreamsSettings {
     }
 
     static final int COMMIT_INTERVAL_MS = 20;
-    /**
-     * Kafka Streams sets its producer's linger.ms to 100, so under exactly-once the records of a transaction
-     * leave only when the commit flushes them, and every commit waits a produce round trip before it can even
-     * send its offsets and end the transaction. Sent as they are processed, they are (mostly) acknowledged by
-     * the time the commit starts.
-     */
-    static final int PRODUCER_LINGER_MS = 5;
 
     public static Properties properties(String applicationId, String bootstrapServers, Path stateDir, int threads,
                                         Topics topics) {
@@ -47,7 +40,6 @@ public final class StreamsSettings {
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Production.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
-        lowLatencyProducer(p);
         return p;
     }
 
@@ -76,12 +68,6 @@ public final class StreamsSettings {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
-        lowLatencyProducer(p);
         return p;
-    }
-
-    /** Streams' producer lingers 100 ms by default; see {@link #PRODUCER_LINGER_MS}. */
-    private static void lowLatencyProducer(Properties p) {
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), PRODUCER_LINGER_MS);
     }
 }
