@@ -14,6 +14,7 @@ import com.booqing.whatsapp.common.event.EventIds;
 import com.booqing.whatsapp.common.kafka.CompactedTopicView;
 import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.common.logging.LogContext;
+import com.booqing.whatsapp.common.net.AddressPinning;
 import com.booqing.whatsapp.common.net.EndpointUrlGuard;
 import com.booqing.whatsapp.common.tenant.ConfigurationChanged;
 import com.booqing.whatsapp.common.tenant.TenantConfiguration;
@@ -30,6 +31,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -175,7 +177,14 @@ public final class HealthMonitor implements AutoCloseable {
                                        Clock clock, MeterRegistry meters) {
         Duration connectTimeout = config.defaultTimeout().compareTo(Duration.ofSeconds(10)) < 0
                 ? config.defaultTimeout() : Duration.ofSeconds(10);
-        ProviderHttp http = new ProviderHttp(ProviderHttp.httpClient(connectTimeout), EndpointUrlGuard.from(config));
+        AddressPinning pinning = AddressPinning.detect();
+        if (!pinning.active()) {
+            log.warn("plain-http provider calls are not pinned to the checked address (a JDK HTTP class loaded "
+                    + "before jdk.httpclient.allowRestrictedHeaders=host was set); DNS answers that change are "
+                    + "checked but may be followed at connect time");
+        }
+        ProviderHttp http = new ProviderHttp(ProviderHttp.httpClient(connectTimeout), EndpointUrlGuard.from(config),
+                InetAddress::getAllByName, pinning);
         Probes probes = new Probes(List.of(new CloudApiProbe(http), new WahaProbe(http), new EvolutionProbe(http)),
                 secrets);
         SessionApis sessionApis = new SessionApis(List.of(new WahaSessionApi(http), new EvolutionSessionApi(http)),

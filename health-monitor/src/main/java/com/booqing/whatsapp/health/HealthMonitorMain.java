@@ -8,6 +8,7 @@ import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.common.metrics.Meters;
 import com.booqing.whatsapp.common.metrics.MetricsServer;
 import com.booqing.whatsapp.common.metrics.MetricsSettings;
+import com.booqing.whatsapp.common.net.AddressPinning;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,10 +66,12 @@ public final class HealthMonitorMain {
         }
     }
 
-    /** Both JVM-wide settings the monitor needs, for any main that runs a {@link HealthMonitor}. */
+    /** The JVM-wide settings the monitor needs, for any main that runs a {@link HealthMonitor}. */
     public static void jvmDefaults() {
         useAPoolForAsyncAnswers();
         boundTheHttpConnectionPool();
+        // Lets a provider call connect to the address the URL guard checked (DNS-rebinding protection).
+        AddressPinning.allowHostHeader();
     }
 
     public static void main(String[] args) {

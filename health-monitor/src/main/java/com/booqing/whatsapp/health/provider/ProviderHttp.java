@@ -1,6 +1,7 @@
 package com.booqing.whatsapp.health.provider;
 
 import com.booqing.whatsapp.common.json.Json;
+import com.booqing.whatsapp.common.net.AddressPinning;
 import com.booqing.whatsapp.common.net.EndpointUrlGuard;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
@@ -17,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -30,21 +33,36 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The one way the monitor calls a provider: JSON in and out, a timeout on every call, a bounded answer, no
  * redirects (a key never travels to another host), and failures described without secrets or bodies. Every URL
  * passes the {@link EndpointUrlGuard} first, the host resolved and each address checked (server-side request
- * forgery: endpoint URLs come from tenants).
+ * forgery: endpoint URLs come from tenants), and the request connects to the address that was checked
+ * ({@link AddressPinning}), so a DNS answer that changes before the connect (rebinding) is not followed.
  */
 public final class ProviderHttp {
     public static final int MAX_ANSWER_BYTES = 256 * 1024;
     /** Beyond the request timeout, how long reading the body may take before the call is abandoned. */
     private static final Duration BODY_GRACE = Duration.ofSeconds(2);
 
+    /** Host name to addresses; {@link InetAddress#getAllByName} in production. */
+    @FunctionalInterface
+    public interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
     private final HttpClient http;
     private final EndpointUrlGuard guard;
+    private final Resolver names;
+    private final AddressPinning pinning;
     private final ObjectMapper json = Json.lenient();
     private final ThreadPoolExecutor resolver;
 
     public ProviderHttp(HttpClient http, EndpointUrlGuard guard) {
+        this(http, guard, InetAddress::getAllByName, AddressPinning.detect());
+    }
+
+    public ProviderHttp(HttpClient http, EndpointUrlGuard guard, Resolver names, AddressPinning pinning) {
         this.http = http;
         this.guard = guard;
+        this.names = names;
+        this.pinning = pinning;
         // Name lookups block; they get threads of their own (the JVM caches answers, so few lookups reach DNS).
         AtomicInteger n = new AtomicInteger();
         this.resolver = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -76,17 +94,10 @@ public final class ProviderHttp {
     /** Never completes with anything but an {@link Answer} or a {@link ProviderCallException}. */
     public CompletableFuture<Answer> send(String method, URI uri, Map<String, String> headers, Object jsonBody,
                                           Duration timeout) {
-        HttpRequest request;
+        byte[] body;
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json");
-            headers.forEach(b::header);
-            if (jsonBody == null) {
-                b.method(method, HttpRequest.BodyPublishers.noBody());
-            } else {
-                b.header("Content-Type", "application/json");
-                b.method(method, HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(jsonBody)));
-            }
-            request = b.build();
+            body = jsonBody == null ? null : json.writeValueAsBytes(jsonBody);
+            request(method, new AddressPinning.Pinned(uri, Optional.empty()), headers, body, timeout);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             return CompletableFuture.failedFuture(
                     new ProviderCallException("request could not be built", ProviderCallException.Kind.BAD_ANSWER, 0,
@@ -99,17 +110,20 @@ public final class ProviderHttp {
         }
         long started = System.nanoTime();
         CompletableFuture<Answer> answer = new CompletableFuture<>();
-        CompletableFuture.runAsync(() -> {
+        CompletableFuture.supplyAsync(() -> {
+                    InetAddress[] addresses;
                     try {
-                        guard.resolve(uri.getHost());
+                        addresses = names.resolve(uri.getHost());
+                        guard.checkResolved(uri.getHost(), addresses);
                     } catch (UnknownHostException e) {
                         throw new ProviderCallException("host not found", ProviderCallException.Kind.UNREACHABLE, 0,
                                 null);
                     } catch (EndpointUrlGuard.UnsafeUrlException e) {
                         throw refused(e);
                     }
+                    return request(method, pinning.pin(uri, addresses[0]), headers, body, timeout);
                 }, resolver)
-                .thenCompose(resolved -> http.sendAsync(request, LimitedBody.handler(MAX_ANSWER_BYTES)))
+                .thenCompose(request -> http.sendAsync(request, LimitedBody.handler(MAX_ANSWER_BYTES)))
                 .orTimeout(timeout.plus(BODY_GRACE).toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((response, error) -> {
                     long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
@@ -135,6 +149,21 @@ public final class ProviderHttp {
             }
             throw new ProviderCallException("call failed", ProviderCallException.Kind.UNREACHABLE, 0, null);
         }
+    }
+
+    private static HttpRequest request(String method, AddressPinning.Pinned target, Map<String, String> headers,
+                                       byte[] jsonBody, Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(target.uri()).timeout(timeout)
+                .header("Accept", "application/json");
+        target.hostHeader().ifPresent(h -> b.header("Host", h));
+        headers.forEach(b::header);
+        if (jsonBody == null) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.header("Content-Type", "application/json");
+            b.method(method, HttpRequest.BodyPublishers.ofByteArray(jsonBody));
+        }
+        return b.build();
     }
 
     private static ProviderCallException refused(EndpointUrlGuard.UnsafeUrlException e) {

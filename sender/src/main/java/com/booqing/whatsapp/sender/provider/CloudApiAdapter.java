@@ -25,8 +25,14 @@ public final class CloudApiAdapter implements ProviderAdapter {
     private final CloudApiMessages messages = new CloudApiMessages(mapper);
     private final GraphErrors errors = new GraphErrors(mapper);
 
+    /** Calls the endpoint's URL as written, unchecked: for tests against a local server. */
     public CloudApiAdapter(HttpClient http) {
-        this.http = new ProviderHttp(http);
+        this(http, null);
+    }
+
+    /** Checks every call's address right before it leaves and connects to the address it checked. */
+    public CloudApiAdapter(HttpClient http, EndpointAddressCheck addresses) {
+        this.http = new ProviderHttp(http, addresses);
     }
 
     /** The client the adapters use: no redirects, a bounded connect time. */

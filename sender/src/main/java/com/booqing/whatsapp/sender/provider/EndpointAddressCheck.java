@@ -2,6 +2,7 @@ package com.booqing.whatsapp.sender.provider;
 
 import com.booqing.whatsapp.common.config.GatewayConfig;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
+import com.booqing.whatsapp.common.net.AddressPinning;
 import com.booqing.whatsapp.common.net.EndpointUrlGuard;
 
 import java.net.InetAddress;
@@ -15,8 +16,10 @@ import java.util.Optional;
  * (server-side request forgery): the URL as written, then every address its host resolves to. A refusal is
  * {@value ProviderCodes#ENDPOINT_URL_REFUSED}: certainly not sent, not retried on that endpoint. A host that does
  * not resolve is not refused here; the call itself then fails as {@code dns_failure}, as it always has.
- * The HTTP client resolves the host again when it connects; the JVM's address cache keeps both answers the
- * same for its lifetime, which narrows but does not close a DNS-rebinding window.
+ * <p>
+ * {@link #route(URI)} repeats the check right before the request leaves and pins the connection to the address it
+ * checked ({@link AddressPinning}), so a DNS answer that changes between check and connect (rebinding) is not
+ * followed.
  */
 public final class EndpointAddressCheck {
     /** Host name to addresses; {@link InetAddress#getAllByName} in production. */
@@ -29,15 +32,60 @@ public final class EndpointAddressCheck {
 
     private final EndpointUrlGuard guard;
     private final Resolver resolver;
+    private final AddressPinning pinning;
 
     public EndpointAddressCheck(EndpointUrlGuard guard, Resolver resolver) {
+        this(guard, resolver, AddressPinning.detect());
+    }
+
+    public EndpointAddressCheck(EndpointUrlGuard guard, Resolver resolver, AddressPinning pinning) {
         this.guard = guard;
         this.resolver = resolver;
+        this.pinning = pinning;
     }
 
     /** WHATSAPP_ALLOW_PRIVATE_ENDPOINTS decides whether private and loopback addresses may be called. */
     public static EndpointAddressCheck from(GatewayConfig config) {
         return new EndpointAddressCheck(EndpointUrlGuard.from(config), InetAddress::getAllByName);
+    }
+
+    public boolean pins() {
+        return pinning.active();
+    }
+
+    /** What to do with a request about to leave: call this URI (with this Host), or refuse. */
+    public sealed interface Route {
+    }
+
+    public record Call(AddressPinning.Pinned target) implements Route {
+    }
+
+    public record Refused(SendOutcome.Failed outcome) implements Route {
+    }
+
+    /**
+     * The last check before a request leaves: resolves the host once, checks every address, and returns the URI
+     * that connects to the first of them. A host that does not resolve is called as it is and fails as
+     * {@code dns_failure}.
+     */
+    public Route route(URI uri) {
+        try {
+            guard.check(uri);
+        } catch (EndpointUrlGuard.UnsafeUrlException e) {
+            return new Refused(refused(e, uri.getHost()));
+        }
+        InetAddress[] addresses;
+        try {
+            addresses = resolver.resolve(uri.getHost());
+        } catch (UnknownHostException e) {
+            return new Call(new AddressPinning.Pinned(uri, Optional.empty()));
+        }
+        try {
+            guard.checkResolved(uri.getHost(), addresses);
+        } catch (EndpointUrlGuard.UnsafeUrlException e) {
+            return new Refused(refused(e, uri.getHost()));
+        }
+        return new Call(pinning.pin(uri, addresses[0]));
     }
 
     /** @return the refusal, or empty when the endpoint may be called */

@@ -1,6 +1,7 @@
 package com.booqing.whatsapp.sender.provider;
 
 import com.booqing.whatsapp.common.endpoint.Endpoint;
+import com.booqing.whatsapp.common.net.AddressPinning;
 
 import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
@@ -46,9 +47,12 @@ final class ProviderHttp {
     }
 
     private final HttpClient http;
+    /** Null only for adapters built to call a test server by URL; production adapters always check. */
+    private final EndpointAddressCheck addresses;
 
-    ProviderHttp(HttpClient http) {
+    ProviderHttp(HttpClient http, EndpointAddressCheck addresses) {
         this.http = http;
+        this.addresses = addresses;
     }
 
     /**
@@ -57,11 +61,23 @@ final class ProviderHttp {
      */
     SendOutcome sendJson(String method, URI uri, byte[] body, String keyHeader, String key, Duration timeout,
                          Function<Answer, SendOutcome> success, ErrorAnswers errors) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+        URI target = uri;
+        Optional<String> hostHeader = Optional.empty();
+        if (addresses != null) {
+            EndpointAddressCheck.Route route = addresses.route(uri);
+            if (route instanceof EndpointAddressCheck.Refused refused) {
+                return refused.outcome();
+            }
+            AddressPinning.Pinned pinned = ((EndpointAddressCheck.Call) route).target();
+            target = pinned.uri();
+            hostHeader = pinned.hostHeader();
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(target)
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        hostHeader.ifPresent(h -> request.header("Host", h));
         if (key != null) {
             request.header(keyHeader, key);
         }

@@ -27,8 +27,14 @@ public final class WahaAdapter implements ProviderAdapter {
     private final WahaMessages messages = new WahaMessages(mapper);
     private final WahaErrors errors = new WahaErrors(mapper);
 
+    /** Calls the endpoint's URL as written, unchecked: for tests against a local server. */
     public WahaAdapter(HttpClient http) {
-        this.http = new ProviderHttp(http);
+        this(http, null);
+    }
+
+    /** Checks every call's address right before it leaves and connects to the address it checked. */
+    public WahaAdapter(HttpClient http, EndpointAddressCheck addresses) {
+        this.http = new ProviderHttp(http, addresses);
     }
 
     @Override
