@@ -16,6 +16,7 @@ import com.booqing.whatsapp.processor.projection.TenantRetries;
 import com.booqing.whatsapp.processor.resource.EndpointView;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -33,6 +34,9 @@ import java.time.Duration;
  */
 public final class Processor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Processor.class);
+    private static final CloseOptions LEAVE_GROUP = CloseOptions
+            .groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(30));
 
     private final ProcessorConfig config;
     private final MeterRegistry meters;
@@ -107,13 +111,18 @@ public final class Processor implements AutoCloseable {
                 && projectorRunning();
     }
 
+    /**
+     * Leaves both groups on the way out: Streams' default close keeps a dynamic member's partitions assigned until
+     * its session times out (45 s), so a restarted or scaled-in processor would leave its tenants' webhooks
+     * unprocessed that long. A crashed one still waits the session timeout; nothing can be done about that here.
+     */
     @Override
     public synchronized void close() {
         if (streams != null) {
-            streams.close(Duration.ofSeconds(30));
+            streams.close(LEAVE_GROUP);
         }
         if (management != null) {
-            management.close(Duration.ofSeconds(30));
+            management.close(LEAVE_GROUP);
         }
         if (streamsMetrics != null) {
             streamsMetrics.close();

@@ -150,6 +150,46 @@ class ProcessorIT {
         }
     }
 
+    @Test
+    void restartedProcessorTakesOverWithoutWaitingForTheOldOnesSessionToExpire(Infra infra, @TempDir Path stateDir)
+            throws Exception {
+        Topics topics = infra.newTopics();
+        RedisKeys keys = infra.newRedisKeys();
+        String tenant = infra.uniqueId("t");
+        GatewayConfig gateway = GatewayConfig.from(new Env(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers(),
+                "REDIS_URL", infra.redisUrl(),
+                "WHATSAPP_REDIS_NAMESPACE", keys.namespace())));
+        String app = infra.uniqueId("app");
+        String group = infra.uniqueId("grp");
+        String wamid = "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=";
+        String text = new String(Fixtures.cloudApi("text-message.json"), StandardCharsets.UTF_8);
+
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                KafkaClients.durableProducer(infra.bootstrapServers(), "processor-it", Duration.ofSeconds(30),
+                        Duration.ofSeconds(60)),
+                new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            for (String run : List.of("first", "second")) {
+                ProcessorConfig config = new ProcessorConfig(app, group, stateDir.resolve(run), 1, gateway, topics,
+                        TestSecrets.BOX);
+                String id = wamid.replace("RgA=", run);
+                RawWebhook webhook = new RawWebhook("req-" + run, tenant, "ep_1", ProviderType.CLOUD_API,
+                        Instant.now(), Map.of(), text.replace(wamid, id).getBytes(StandardCharsets.UTF_8));
+                // Streams' default close would keep the first instance's partitions assigned for its 45 s session.
+                long started = System.nanoTime();
+                try (Processor processor = new Processor(config, new SimpleMeterRegistry()).start()) {
+                    producer.send(webhook.toRecord(topics.webhooksRaw().name())).get(30, TimeUnit.SECONDS);
+                    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                            .until(() -> infra.redis().exists(keys.message(EventIds.inboundMessageId(tenant, id))));
+                }
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).as(run + " instance's time to Redis")
+                        .isLessThan(Duration.ofSeconds(35));
+            }
+        } finally {
+            infra.deleteKeys(keys);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static <V> void send(KafkaProducer<byte[], byte[]> producer, Topic<String, V> topic, String key, V value)
             throws Exception {
