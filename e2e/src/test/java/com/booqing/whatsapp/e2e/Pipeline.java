@@ -38,7 +38,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import redis.clients.jedis.JedisPooled;
 
-import java.net.http.HttpClient;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -214,7 +213,7 @@ final class Pipeline implements AutoCloseable {
         senderRedis = RedisClients.pooled(gateway.redisUrl(), 16);
         Duration connectTimeout = gateway.defaultTimeout().compareTo(Duration.ofSeconds(10)) < 0
                 ? gateway.defaultTimeout() : Duration.ofSeconds(10);
-        HttpClient http = CloudApiAdapter.httpClient(connectTimeout);
+        var http = CloudApiAdapter.httpClient(connectTimeout);
         MetricsSettings senderMetricsSettings = MetricsSettings.from(env, MetricsSettings.SENDER_PORT, 0);
         PrometheusMeterRegistry senderMeters = Meters.prometheus(senderMetricsSettings);
         sender = new Sender(gateway, SenderSettings.from(env, gateway), topics, secrets,

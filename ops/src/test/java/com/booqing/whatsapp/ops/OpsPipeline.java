@@ -33,7 +33,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import redis.clients.jedis.JedisPooled;
 
-import java.net.http.HttpClient;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -108,7 +107,7 @@ final class OpsPipeline implements AutoCloseable {
         seed(now);
         ingress = new Ingress(IngressConfig.from(env), IngressDependencies.production(gateway, secrets));
         senderRedis = RedisClients.pooled(gateway.redisUrl(), 16);
-        HttpClient http = CloudApiAdapter.httpClient(Duration.ofSeconds(3));
+        var http = CloudApiAdapter.httpClient(Duration.ofSeconds(3));
         sender = new Sender(gateway, SenderSettings.from(env, gateway), topics, secrets,
                 List.of(new CloudApiAdapter(http), new WahaAdapter(http), new EvolutionAdapter(http)),
                 new RedisIdempotencyStore(senderRedis, keys), Clock.systemUTC(), Sleeper.SYSTEM,

@@ -8,7 +8,6 @@ import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.common.metrics.Meters;
 import com.booqing.whatsapp.common.metrics.MetricsServer;
 import com.booqing.whatsapp.common.metrics.MetricsSettings;
-import com.booqing.whatsapp.common.net.AddressPinning;
 import com.booqing.whatsapp.common.redis.RedisClients;
 import com.booqing.whatsapp.common.redis.RedisKeys;
 import com.booqing.whatsapp.sender.delivery.Sleeper;
@@ -16,13 +15,13 @@ import com.booqing.whatsapp.sender.idempotency.RedisIdempotencyStore;
 import com.booqing.whatsapp.sender.provider.CloudApiAdapter;
 import com.booqing.whatsapp.sender.provider.EndpointAddressCheck;
 import com.booqing.whatsapp.sender.provider.EvolutionAdapter;
+import com.booqing.whatsapp.sender.provider.ProviderClient;
 import com.booqing.whatsapp.sender.provider.WahaAdapter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPooled;
 
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -35,8 +34,6 @@ public final class SenderMain {
     }
 
     public static void main(String[] args) {
-        // Before anything loads the JDK's HTTP client: it reads the setting once (DNS-rebinding protection).
-        AddressPinning.allowHostHeader();
         Env env = Env.system();
         GatewayConfig config;
         SenderSettings settings;
@@ -56,17 +53,10 @@ public final class SenderMain {
         PrometheusMeterRegistry meters = Meters.prometheus(metricsSettings);
         Duration connectTimeout = config.defaultTimeout().compareTo(Duration.ofSeconds(10)) < 0
                 ? config.defaultTimeout() : Duration.ofSeconds(10);
-        HttpClient http = CloudApiAdapter.httpClient(connectTimeout);
-        EndpointAddressCheck addresses = EndpointAddressCheck.from(config);
-        if (!addresses.pins()) {
-            log.warn("plain-http provider calls are not pinned to the checked address (a JDK HTTP class loaded "
-                    + "before main set jdk.httpclient.allowRestrictedHeaders=host); DNS answers that change are "
-                    + "checked but may be followed at connect time");
-        }
+        ProviderClient http = ProviderClient.create(connectTimeout, EndpointAddressCheck.from(config));
         JedisPooled redis = RedisClients.pooled(config.redisUrl(), 32);
         Sender sender = new Sender(config, settings, topics, secrets,
-                List.of(new CloudApiAdapter(http, addresses), new WahaAdapter(http, addresses),
-                        new EvolutionAdapter(http, addresses)),
+                List.of(new CloudApiAdapter(http), new WahaAdapter(http), new EvolutionAdapter(http)),
                 new RedisIdempotencyStore(redis, new RedisKeys(config.redisNamespace())), Clock.systemUTC(),
                 Sleeper.SYSTEM, meters);
         MetricsServer metrics;
@@ -79,6 +69,7 @@ public final class SenderMain {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             sender.close();
+            http.close();
             redis.close();
             metrics.close();
         }, "sender-shutdown"));

@@ -28,7 +28,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,7 +99,7 @@ final class SimStage implements AutoCloseable {
         env.put("WHATSAPP_ALLOW_PRIVATE_ENDPOINTS", "true");
         Env e = new Env(env);
         GatewayConfig config = GatewayConfig.from(e);
-        HttpClient http = CloudApiAdapter.httpClient(Duration.ofSeconds(1));
+        var http = CloudApiAdapter.httpClient(Duration.ofSeconds(1));
         Sender sender = new Sender(config, SenderSettings.from(e, config), topics, box,
                 List.of(new CloudApiAdapter(http), new WahaAdapter(http), new EvolutionAdapter(http)),
                 new RedisIdempotencyStore(infra.redis(), keys), Clock.systemUTC(), Sleeper.SYSTEM,

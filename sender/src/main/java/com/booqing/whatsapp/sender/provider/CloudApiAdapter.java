@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Set;
 
@@ -25,22 +24,13 @@ public final class CloudApiAdapter implements ProviderAdapter {
     private final CloudApiMessages messages = new CloudApiMessages(mapper);
     private final GraphErrors errors = new GraphErrors(mapper);
 
-    /** Calls the endpoint's URL as written, unchecked: for tests against a local server. */
-    public CloudApiAdapter(HttpClient http) {
-        this(http, null);
+    public CloudApiAdapter(ProviderClient client) {
+        this.http = new ProviderHttp(client);
     }
 
-    /** Checks every call's address right before it leaves and connects to the address it checked. */
-    public CloudApiAdapter(HttpClient http, EndpointAddressCheck addresses) {
-        this.http = new ProviderHttp(http, addresses);
-    }
-
-    /** The client the adapters use: no redirects, a bounded connect time. */
-    public static HttpClient httpClient(Duration connectTimeout) {
-        return HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(connectTimeout)
-                .build();
+    /** A client that calls URLs as written, without the address check: for tests against a local server. */
+    public static ProviderClient httpClient(Duration connectTimeout) {
+        return ProviderClient.create(connectTimeout);
     }
 
     @Override

@@ -2,7 +2,6 @@ package com.booqing.whatsapp.sender.provider;
 
 import com.booqing.whatsapp.common.config.GatewayConfig;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
-import com.booqing.whatsapp.common.net.AddressPinning;
 import com.booqing.whatsapp.common.net.EndpointUrlGuard;
 
 import java.net.InetAddress;
@@ -17,9 +16,9 @@ import java.util.Optional;
  * {@value ProviderCodes#ENDPOINT_URL_REFUSED}: certainly not sent, not retried on that endpoint. A host that does
  * not resolve is not refused here; the call itself then fails as {@code dns_failure}, as it always has.
  * <p>
- * {@link #route(URI)} repeats the check right before the request leaves and pins the connection to the address it
- * checked ({@link AddressPinning}), so a DNS answer that changes between check and connect (rebinding) is not
- * followed.
+ * {@link #resolve(String)} repeats the check when the call's connection is made, and the connection goes to an
+ * address it checked ({@link ProviderClient}), so a DNS answer that changes between the checks and the connect
+ * (rebinding) is not followed.
  */
 public final class EndpointAddressCheck {
     /** Host name to addresses; {@link InetAddress#getAllByName} in production. */
@@ -32,16 +31,10 @@ public final class EndpointAddressCheck {
 
     private final EndpointUrlGuard guard;
     private final Resolver resolver;
-    private final AddressPinning pinning;
 
     public EndpointAddressCheck(EndpointUrlGuard guard, Resolver resolver) {
-        this(guard, resolver, AddressPinning.detect());
-    }
-
-    public EndpointAddressCheck(EndpointUrlGuard guard, Resolver resolver, AddressPinning pinning) {
         this.guard = guard;
         this.resolver = resolver;
-        this.pinning = pinning;
     }
 
     /** WHATSAPP_ALLOW_PRIVATE_ENDPOINTS decides whether private and loopback addresses may be called. */
@@ -49,43 +42,30 @@ public final class EndpointAddressCheck {
         return new EndpointAddressCheck(EndpointUrlGuard.from(config), InetAddress::getAllByName);
     }
 
-    public boolean pins() {
-        return pinning.active();
+    /** A host's addresses, all allowed, or why they may not be connected to. */
+    public sealed interface Resolution {
     }
 
-    /** What to do with a request about to leave: call this URI (with this Host), or refuse. */
-    public sealed interface Route {
+    public record Allowed(InetAddress[] addresses) implements Resolution {
     }
 
-    public record Call(AddressPinning.Pinned target) implements Route {
-    }
-
-    public record Refused(SendOutcome.Failed outcome) implements Route {
+    public record Refused(SendOutcome.Failed outcome) implements Resolution {
     }
 
     /**
-     * The last check before a request leaves: resolves the host once, checks every address, and returns the URI
-     * that connects to the first of them. A host that does not resolve is called as it is and fails as
-     * {@code dns_failure}.
+     * The lookup a connection makes ({@link ProviderClient}): every address must pass the guard, and the socket then
+     * connects to one of them, so nothing resolves the name again in between.
+     *
+     * @throws UnknownHostException when the host does not resolve
      */
-    public Route route(URI uri) {
+    public Resolution resolve(String host) throws UnknownHostException {
+        InetAddress[] addresses = resolver.resolve(host);
         try {
-            guard.check(uri);
+            guard.checkResolved(host, addresses);
         } catch (EndpointUrlGuard.UnsafeUrlException e) {
-            return new Refused(refused(e, uri.getHost()));
+            return new Refused(refused(e, host));
         }
-        InetAddress[] addresses;
-        try {
-            addresses = resolver.resolve(uri.getHost());
-        } catch (UnknownHostException e) {
-            return new Call(new AddressPinning.Pinned(uri, Optional.empty()));
-        }
-        try {
-            guard.checkResolved(uri.getHost(), addresses);
-        } catch (EndpointUrlGuard.UnsafeUrlException e) {
-            return new Refused(refused(e, uri.getHost()));
-        }
-        return new Call(pinning.pin(uri, addresses[0]));
+        return new Allowed(addresses);
     }
 
     /** @return the refusal, or empty when the endpoint may be called */

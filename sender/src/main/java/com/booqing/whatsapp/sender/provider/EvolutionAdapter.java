@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Set;
 
@@ -24,14 +23,8 @@ public final class EvolutionAdapter implements ProviderAdapter {
     private final EvolutionMessages messages = new EvolutionMessages(mapper);
     private final EvolutionErrors errors = new EvolutionErrors(mapper);
 
-    /** Calls the endpoint's URL as written, unchecked: for tests against a local server. */
-    public EvolutionAdapter(HttpClient http) {
-        this(http, null);
-    }
-
-    /** Checks every call's address right before it leaves and connects to the address it checked. */
-    public EvolutionAdapter(HttpClient http, EndpointAddressCheck addresses) {
-        this.http = new ProviderHttp(http, addresses);
+    public EvolutionAdapter(ProviderClient client) {
+        this.http = new ProviderHttp(client);
     }
 
     @Override

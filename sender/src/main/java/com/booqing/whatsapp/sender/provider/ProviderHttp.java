@@ -1,22 +1,32 @@
 package com.booqing.whatsapp.sender.provider;
 
 import com.booqing.whatsapp.common.endpoint.Endpoint;
-import com.booqing.whatsapp.common.net.AddressPinning;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.RequestNotExecutedException;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.util.Timeout;
 
 import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -28,6 +38,8 @@ final class ProviderHttp {
     static final int MAX_RESPONSE_BYTES = 64 * 1024;
     /** Beyond the request timeout, how long a body that trickles in may still take. */
     static final Duration BODY_GRACE = Duration.ofSeconds(2);
+    /** Without a charset parameter: JSON is UTF-8 by definition, and some providers' parsers reject the suffix. */
+    private static final ContentType JSON = ContentType.create("application/json");
     private static final Pattern PATH_SEGMENT = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
 
     /** How an exchange ended: an answer of any status, or a network outcome that needs no answer to judge. */
@@ -46,13 +58,10 @@ final class ProviderHttp {
         SendOutcome.Failed classify(int status, byte[] body, Optional<String> retryAfterHeader);
     }
 
-    private final HttpClient http;
-    /** Null only for adapters built to call a test server by URL; production adapters always check. */
-    private final EndpointAddressCheck addresses;
+    private final ProviderClient client;
 
-    ProviderHttp(HttpClient http, EndpointAddressCheck addresses) {
-        this.http = http;
-        this.addresses = addresses;
+    ProviderHttp(ProviderClient client) {
+        this.client = client;
     }
 
     /**
@@ -61,27 +70,13 @@ final class ProviderHttp {
      */
     SendOutcome sendJson(String method, URI uri, byte[] body, String keyHeader, String key, Duration timeout,
                          Function<Answer, SendOutcome> success, ErrorAnswers errors) {
-        URI target = uri;
-        Optional<String> hostHeader = Optional.empty();
-        if (addresses != null) {
-            EndpointAddressCheck.Route route = addresses.route(uri);
-            if (route instanceof EndpointAddressCheck.Refused refused) {
-                return refused.outcome();
-            }
-            AddressPinning.Pinned pinned = ((EndpointAddressCheck.Call) route).target();
-            target = pinned.uri();
-            hostHeader = pinned.hostHeader();
-        }
-        HttpRequest.Builder request = HttpRequest.newBuilder(target)
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-        hostHeader.ifPresent(h -> request.header("Host", h));
+        HttpUriRequestBase request = new HttpUriRequestBase(method, uri);
+        request.setHeader("Accept", "application/json");
         if (key != null) {
-            request.header(keyHeader, key);
+            request.setHeader(keyHeader, key);
         }
-        Exchange exchange = exchange(request.build(), timeout);
+        request.setEntity(new ByteArrayEntity(body, JSON));
+        Exchange exchange = exchange(request, timeout);
         if (exchange instanceof NoAnswer none) {
             return none.outcome();
         }
@@ -104,40 +99,62 @@ final class ProviderHttp {
     }
 
     /**
-     * The blocking {@code send}, not {@code sendAsync}: the caller is a worker that waits anyway, and the JDK client
-     * hands every {@code sendAsync} answer over to the common pool's executor, which on a machine with two cores
-     * or fewer is a new thread per answer. The request timeout covers the wait for the answer's head; the body must
-     * then be complete by {@code timeout + BODY_GRACE} after the call began, or the exchange is ambiguous.
+     * One exchange on the calling worker's thread. The timeout bounds the wait for the answer's head (and any silence
+     * after it); the whole answer must then be in by {@code timeout + BODY_GRACE} after the call began, or the call is
+     * aborted (its connection closed) and the outcome is ambiguous: a body trickling in cannot hold a worker. At most
+     * {@link #MAX_RESPONSE_BYTES} of a body are read; a longer one is cut there and its connection dropped.
      */
-    Exchange exchange(HttpRequest request, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.plus(BODY_GRACE).toNanos();
-        try {
-            HttpResponse<byte[]> response = http.send(request, LimitedBody.handler(MAX_RESPONSE_BYTES, deadline));
-            return new Answer(response.statusCode(), response.body(), response.headers().firstValue("Retry-After"));
+    Exchange exchange(HttpUriRequestBase request, Duration timeout) {
+        Timeout t = Timeout.of(timeout);
+        request.setConfig(RequestConfig.custom().setResponseTimeout(t).setConnectionRequestTimeout(t)
+                .setRedirectsEnabled(false).build());
+        AtomicBoolean late = new AtomicBoolean();
+        ScheduledFuture<?> deadline = client.at(timeout.plus(BODY_GRACE), () -> {
+            late.set(true);
+            request.cancel();
+        });
+        try (CloseableHttpResponse response = client.http().execute(request, (HttpContext) null)) {
+            byte[] answer = read(response.getEntity());
+            Header retryAfter = response.getFirstHeader("Retry-After");
+            return new Answer(response.getCode(), answer,
+                    retryAfter == null ? Optional.empty() : Optional.ofNullable(retryAfter.getValue()));
         } catch (IOException e) {
-            if (causedBy(e, TimeoutException.class)) {
+            if (late.get()) {
                 return new NoAnswer(new SendOutcome.Ambiguous("no complete answer within " + timeout.toMillis()
                         + " ms"));
             }
             return new NoAnswer(networkFailure(e, timeout));
-        } catch (InterruptedException e) {
-            // The client cancels the exchange; whether the request had left is not known.
-            Thread.currentThread().interrupt();
-            return new NoAnswer(new SendOutcome.Ambiguous("interrupted while waiting for the provider"));
+        } finally {
+            deadline.cancel(false);
         }
     }
 
-    /** Connect failures happen before a byte of the request left; anything later leaves the outcome open. */
+    /** At most MAX_RESPONSE_BYTES; read to its end, a body gives its connection back to the pool. */
+    private static byte[] read(HttpEntity entity) throws IOException {
+        if (entity == null) {
+            return new byte[0];
+        }
+        try (InputStream in = entity.getContent()) {
+            byte[] bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
+            // Longer: closing the response without reading on drops the connection instead of draining it.
+            return bytes.length > MAX_RESPONSE_BYTES ? Arrays.copyOf(bytes, MAX_RESPONSE_BYTES) : bytes;
+        }
+    }
+
+    /** Failures before a byte of the request left are certainly not sent; anything later leaves the outcome open. */
     static SendOutcome networkFailure(Throwable t, Duration timeout) {
-        if (t instanceof HttpConnectTimeoutException) {
+        if (t instanceof ProviderClient.RefusedAddressException refused) {
+            return refused.outcome();
+        }
+        if (t instanceof ConnectTimeoutException) {
             return SendOutcome.Failed.retryable("connect_timeout", "could not connect to the endpoint in time", true,
                     null);
         }
-        if (t instanceof HttpTimeoutException) {
-            return new SendOutcome.Ambiguous("no answer within " + timeout.toMillis()
-                    + " ms after the request was sent");
+        if (t instanceof ConnectionRequestTimeoutException) {
+            return SendOutcome.Failed.retryable("connection_pool_exhausted",
+                    "no connection to the endpoint became free in time", true, null);
         }
-        if (causedBy(t, UnresolvedAddressException.class) || causedBy(t, UnknownHostException.class)) {
+        if (t instanceof UnknownHostException) {
             return SendOutcome.Failed.retryable("dns_failure", "the endpoint's host name does not resolve", true,
                     null);
         }
@@ -148,17 +165,20 @@ final class ProviderHttp {
             return SendOutcome.Failed.retryable("tls_handshake_failed", "TLS handshake with the endpoint failed", true,
                     null);
         }
+        if (t instanceof RequestNotExecutedException) {
+            return SendOutcome.Failed.retryable("connection_closed", "the connection closed before the request was "
+                    + "sent", true, null);
+        }
+        if (t instanceof SocketTimeoutException) {
+            return new SendOutcome.Ambiguous("no answer within " + timeout.toMillis()
+                    + " ms after the request was sent");
+        }
+        if (t instanceof InterruptedIOException) {
+            return new SendOutcome.Ambiguous("interrupted while waiting for the provider");
+        }
         return new SendOutcome.Ambiguous("connection failed during the request (" + t.getClass().getSimpleName() + ")");
     }
 
-    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (type.isInstance(c)) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /** The endpoint's base URL without trailing slashes; only http(s). */
     static String base(Endpoint endpoint) {

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -27,14 +26,8 @@ public final class WahaAdapter implements ProviderAdapter {
     private final WahaMessages messages = new WahaMessages(mapper);
     private final WahaErrors errors = new WahaErrors(mapper);
 
-    /** Calls the endpoint's URL as written, unchecked: for tests against a local server. */
-    public WahaAdapter(HttpClient http) {
-        this(http, null);
-    }
-
-    /** Checks every call's address right before it leaves and connects to the address it checked. */
-    public WahaAdapter(HttpClient http, EndpointAddressCheck addresses) {
-        this.http = new ProviderHttp(http, addresses);
+    public WahaAdapter(ProviderClient client) {
+        this.http = new ProviderHttp(client);
     }
 
     @Override

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +23,7 @@ class CapabilityMatrixTest {
     private static final List<ProviderType> COLUMNS = List.of(ProviderType.CLOUD_API, ProviderType.WAHA,
             ProviderType.EVOLUTION);
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final ProviderClient http = CloudApiAdapter.httpClient(Duration.ofSeconds(1));
     private final Map<ProviderType, ProviderAdapter> adapters = Map.of(
             ProviderType.CLOUD_API, new CloudApiAdapter(http),
             ProviderType.WAHA, new WahaAdapter(http),
