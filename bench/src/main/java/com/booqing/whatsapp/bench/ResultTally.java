@@ -1,0 +1,111 @@
+package com.booqing.whatsapp.bench;
+
+import com.booqing.whatsapp.common.kafka.KafkaClients;
+import com.booqing.whatsapp.common.kafka.Topic;
+import com.booqing.whatsapp.common.message.SendResult;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * Counts the sender's results per send slot (the slot is read back from the recipient, see {@link LoadTraffic}),
+ * read_committed from the topic's end on its own thread, in memory fixed at the start: one byte per slot. A slot
+ * with two results is a duplicate; a result for no slot of this run is counted as foreign.
+ */
+final class ResultTally implements AutoCloseable {
+    private final byte[] perSlot;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Topic<String, SendResult> topic;
+    private final Thread thread;
+    private volatile boolean running = true;
+    // written by the consumer thread only; read through the synchronized snapshot
+    private long results;
+    private long sent;
+    private long failed;
+    private long duplicates;
+    private long foreign;
+
+    record Counts(long results, long distinct, long sent, long failed, long duplicates, long foreign) {
+    }
+
+    ResultTally(String bootstrapServers, Topic<String, SendResult> topic, long slots) {
+        this.topic = topic;
+        this.perSlot = new byte[(int) slots];
+        Map<String, Object> c = KafkaClients.committedReader(bootstrapServers, null, "load-results");
+        consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> parts = IntStream.range(0, topic.partitions())
+                .mapToObj(p -> new TopicPartition(topic.name(), p)).toList();
+        consumer.assign(parts);
+        consumer.seekToEnd(parts);
+        parts.forEach(consumer::position); // the end as of now, before the first send
+        thread = new Thread(this::loop, "load-results");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void loop() {
+        try {
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    count(r.value());
+                }
+            }
+        } catch (org.apache.kafka.common.errors.WakeupException stopping) {
+            // close() woke us
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private synchronized void count(byte[] value) {
+        SendResult result;
+        try {
+            result = topic.valueSerde().deserializer().deserialize(topic.name(), value);
+        } catch (RuntimeException bad) {
+            foreign++;
+            return;
+        }
+        long slot = LoadTraffic.slotOfRecipient(result.to());
+        if (slot < 0 || slot >= perSlot.length) {
+            foreign++;
+            return;
+        }
+        results++;
+        if (perSlot[(int) slot] > 0) {
+            duplicates++;
+        }
+        if (perSlot[(int) slot] < Byte.MAX_VALUE) {
+            perSlot[(int) slot]++;
+        }
+        if (result.outcome() == SendResult.Outcome.SENT) {
+            sent++;
+        } else {
+            failed++;
+        }
+    }
+
+    synchronized Counts counts() {
+        return new Counts(results, results - duplicates, sent, failed, duplicates, foreign);
+    }
+
+    synchronized int resultsFor(long slot) {
+        return slot < perSlot.length ? perSlot[(int) slot] : 0;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
