@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -81,6 +82,8 @@ public final class RedisProjector implements AutoCloseable {
     private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
     private final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
     private final Map<TopicPartition, Duration> nextPause = new HashMap<>();
+    /** The offset last handed to a commit, per partition: an idle poll commits only positions beyond it. */
+    private final Map<TopicPartition, Long> handedToCommit = new HashMap<>();
     private long lastCommit = System.nanoTime();
     private volatile boolean running = true;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -205,6 +208,7 @@ public final class RedisProjector implements AutoCloseable {
     }
 
     private void forget(Collection<TopicPartition> partitions) {
+        partitions.forEach(handedToCommit::remove);
         partitions.forEach(pausedUntil::remove);
         partitions.forEach(nextPause::remove);
     }
@@ -219,6 +223,7 @@ public final class RedisProjector implements AutoCloseable {
     boolean pollOnce() {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
         if (records.isEmpty()) {
+            notePositionsPastMarkers();
             return true;
         }
         Map<TopicPartition, Deque<Pending>> pending = new LinkedHashMap<>();
@@ -232,8 +237,44 @@ public final class RedisProjector implements AutoCloseable {
         Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
         boolean allTaken = applyWithRetries(pending, done);
         uncommitted.putAll(done);
+        done.forEach((tp, o) -> handedToCommit.put(tp, o.offset()));
         done.keySet().forEach(nextPause::remove);
         return allTaken;
+    }
+
+    /**
+     * The events topic is written in transactions, so every transaction ends in a commit marker that a read_committed
+     * consumer steps over without returning a record. Committing only "last record + 1" would leave the group one
+     * marker behind on every partition for good once traffic stops: a lag that never reaches 0 for dashboards and
+     * alerts. When a poll comes back empty, the consumer's position is past everything it read (records applied,
+     * markers skipped; a partition whose record failed was rewound to it), so that position is committed instead.
+     */
+    private void notePositionsPastMarkers() {
+        for (TopicPartition tp : consumer.assignment()) {
+            if (pausedUntil.containsKey(tp)) {
+                continue;
+            }
+            long position;
+            try {
+                position = consumer.position(tp, Duration.ZERO);
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                continue; // not fetched yet: nothing read, nothing to commit
+            }
+            Long handed = handedToCommit.get(tp);
+            if (handed == null) {
+                try {
+                    OffsetAndMetadata committed = consumer.committed(Set.of(tp), Duration.ofSeconds(1)).get(tp);
+                    handed = committed == null ? 0L : committed.offset();
+                } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                    continue;
+                }
+                handedToCommit.put(tp, handed);
+            }
+            if (position > handed) {
+                uncommitted.put(tp, new OffsetAndMetadata(position));
+                handedToCommit.put(tp, position);
+            }
+        }
     }
 
     /** Commits asynchronously what Redis took, at most every {@link #COMMIT_EVERY} unless forced (then synchronously). */
