@@ -10,6 +10,8 @@ import com.booqing.whatsapp.common.redis.RedisKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
@@ -22,6 +24,8 @@ import java.util.Objects;
  * @param streamThreads    PROCESSOR_STREAM_THREADS, default 1
  * @param secrets          WHATSAPP_ENCRYPTION_KEYS (required): the management topology opens sealed endpoint secrets
  *                         to check them and to show their masks; the service refuses to start without a key
+ * @param membership       PROCESSOR_INSTANCE_ID and PROCESSOR_SESSION_TIMEOUT_MS: how this instance belongs to its
+ *                         consumer groups
  */
 public record ProcessorConfig(
         String applicationId,
@@ -30,14 +34,51 @@ public record ProcessorConfig(
         int streamThreads,
         GatewayConfig gateway,
         Topics topics,
-        SecretBox secrets) {
+        SecretBox secrets,
+        Membership membership) {
 
     public static final String DEFAULT_APPLICATION_ID = "whatsapp-processor";
     public static final String DEFAULT_PROJECTOR_GROUP = "whatsapp-redis-projector";
     /** Appended to the application id to name the management topology's Streams application. */
     public static final String MANAGEMENT_SUFFIX = "-management";
 
+    /**
+     * How the instance belongs to its consumer groups (both Streams applications and the projector).
+     *
+     * @param instanceId     PROCESSOR_INSTANCE_ID, optional: a name that stays the same across restarts (a pod's
+     *                       name in a StatefulSet, a host name). With it, each consumer is a static member: an instance
+     *                       that restarts, even after a crash, takes its partitions back at once instead of waiting
+     *                       for its old session to time out, and no rebalance moves them meanwhile. Two running
+     *                       instances must never share it (the newer one fences the older).
+     * @param sessionTimeout PROCESSOR_SESSION_TIMEOUT_MS (6,000-300,000, default 45,000): how long the group waits for
+     *                       an instance that stopped answering (crashed, frozen) before its partitions move
+     */
+    public record Membership(String instanceId, Duration sessionTimeout) {
+        public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(45);
+
+        public Membership {
+            Objects.requireNonNull(sessionTimeout, "sessionTimeout");
+        }
+
+        public static Membership dynamic() {
+            return new Membership(null, DEFAULT_SESSION_TIMEOUT);
+        }
+
+        /** The id of one of the instance's consumers, or null without an instance id. */
+        public String memberId(String consumer) {
+            return instanceId == null ? null : instanceId + "-" + consumer;
+        }
+    }
+
+    /** Dynamic membership with the default session timeout. */
+    public ProcessorConfig(String applicationId, String projectorGroupId, Path stateDir, int streamThreads,
+                           GatewayConfig gateway, Topics topics, SecretBox secrets) {
+        this(applicationId, projectorGroupId, stateDir, streamThreads, gateway, topics, secrets,
+                Membership.dynamic());
+    }
+
     public ProcessorConfig {
+        Objects.requireNonNull(membership, "membership");
         Objects.requireNonNull(applicationId, "applicationId");
         Objects.requireNonNull(projectorGroupId, "projectorGroupId");
         Objects.requireNonNull(stateDir, "stateDir");
@@ -60,7 +101,18 @@ public record ProcessorConfig(
                 env.integer("PROCESSOR_STREAM_THREADS", 1, 1, 64),
                 gateway,
                 Topics.withPrefix(prefix, Topics.DEFAULT_PARTITIONS),
-                SecretBox.fromEnv(env));
+                SecretBox.fromEnv(env),
+                membership(env));
+    }
+
+    private static Membership membership(Env env) {
+        String instanceId = env.string("PROCESSOR_INSTANCE_ID", null);
+        if (instanceId != null && !instanceId.matches("[A-Za-z0-9._-]{1,100}")) {
+            throw new ConfigException("PROCESSOR_INSTANCE_ID",
+                    "may only contain letters, digits, '.', '_' and '-' (at most 100)");
+        }
+        return new Membership(instanceId, env.duration("PROCESSOR_SESSION_TIMEOUT_MS",
+                Membership.DEFAULT_SESSION_TIMEOUT, ChronoUnit.MILLIS, 6_000, 300_000));
     }
 
     /** The management topology's own Streams application (its own consumer group, state and transactions). */

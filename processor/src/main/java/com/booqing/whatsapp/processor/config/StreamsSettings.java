@@ -2,6 +2,7 @@ package com.booqing.whatsapp.processor.config;
 
 import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.processor.inbound.DeadLetterHandlers;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -16,8 +17,25 @@ public final class StreamsSettings {
     }
 
     public static Properties properties(ProcessorConfig config) {
-        return properties(config.applicationId(), config.gateway().kafkaBootstrapServers(), config.stateDir(),
+        Properties p = properties(config.applicationId(), config.gateway().kafkaBootstrapServers(), config.stateDir(),
                 config.streamThreads(), config.topics());
+        membership(p, config.membership(), "inbound");
+        return p;
+    }
+
+    /**
+     * Static membership when the instance has a stable id (Streams appends each stream thread's index to it), and the
+     * session timeout either way; applied to the main consumers, which are the group members.
+     */
+    static void membership(Properties p, ProcessorConfig.Membership membership, String application) {
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+                (int) membership.sessionTimeout().toMillis());
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+                (int) Math.min(3_000, membership.sessionTimeout().toMillis() / 3));
+        String member = membership.memberId(application);
+        if (member != null) {
+            p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), member);
+        }
     }
 
     static final int COMMIT_INTERVAL_MS = 20;
@@ -44,8 +62,10 @@ public final class StreamsSettings {
     }
 
     public static Properties managementProperties(ProcessorConfig config) {
-        return managementProperties(config.managementApplicationId(), config.gateway().kafkaBootstrapServers(),
+        Properties p = managementProperties(config.managementApplicationId(), config.gateway().kafkaBootstrapServers(),
                 config.stateDir(), config.streamThreads());
+        membership(p, config.membership(), "management");
+        return p;
     }
 
     /**

@@ -129,9 +129,17 @@ public final class RedisProjector implements AutoCloseable {
     public static RedisProjector create(String bootstrapServers, String groupId, ProjectionPlanner planner,
                                         ProjectionScript script, RedisKeys keys, MeterRegistry meters,
                                         RetryBudget budget) {
+        return create(bootstrapServers, groupId, planner, script, keys, meters, budget, Map.of());
+    }
+
+    /** @param membership consumer settings for group membership (static member id, session timeout) */
+    public static RedisProjector create(String bootstrapServers, String groupId, ProjectionPlanner planner,
+                                        ProjectionScript script, RedisKeys keys, MeterRegistry meters,
+                                        RetryBudget budget, Map<String, Object> membership) {
         String clientId = groupId + "-" + Long.toHexString(System.nanoTime());
-        return new RedisProjector(new KafkaConsumer<>(consumerConfig(bootstrapServers, groupId, clientId)), planner,
-                script, keys, meters, budget);
+        Map<String, Object> config = new HashMap<>(consumerConfig(bootstrapServers, groupId, clientId));
+        config.putAll(membership);
+        return new RedisProjector(new KafkaConsumer<>(config), planner, script, keys, meters, budget);
     }
 
     public RedisProjector start() {
