@@ -13,6 +13,7 @@ import com.booqing.whatsapp.ingress.http.AuthFailureLimiter;
 import com.booqing.whatsapp.ingress.http.Authenticator;
 import com.booqing.whatsapp.ingress.http.ErrorMapping;
 import com.booqing.whatsapp.ingress.http.JettyErrors;
+import com.booqing.whatsapp.ingress.http.RequestHeadDeadline;
 import com.booqing.whatsapp.ingress.http.Routes;
 import com.booqing.whatsapp.ingress.kafka.AckedPublisher;
 import com.booqing.whatsapp.ingress.live.FailoverHistory;
@@ -199,8 +200,9 @@ public final class Ingress implements AutoCloseable {
 
     /**
      * Limits Jetty enforces before any handler runs: the size of the request line plus headers (431 beyond it),
-     * and the idle timeout of connections, which also ends a client that trickles a request in. The connector
-     * is our own only to set that timeout; it listens where {@code start(host, port)} says, as Javalin's would.
+     * the idle timeout of connections, and the deadline for a request's head ({@link RequestHeadDeadline}), which
+     * ends a client that trickles its headers in a byte at a time. The connector is our own to set those; it
+     * listens where {@code start(host, port)} says, as Javalin's would.
      */
     private void configureJetty(JavalinConfig c) {
         c.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(config.maxHeaderBytes()));
@@ -213,6 +215,7 @@ public final class Ingress implements AutoCloseable {
             connector.setHost(c.jetty.host);
             connector.setPort(c.jetty.port);
             connector.setIdleTimeout(config.idleTimeout().toMillis());
+            connector.addBean(new RequestHeadDeadline(config.headerTimeout(), deps.metrics()));
             return connector;
         });
     }

@@ -24,12 +24,15 @@ import java.util.Objects;
  *                       Jetty answers 431
  * @param idleTimeout    INGRESS_IDLE_TIMEOUT_MS, how long a connection may stay silent, also halfway through a
  *                       request, before it is closed (default 30000): slow clients cannot hold threads
+ * @param headerTimeout  INGRESS_HEADER_TIMEOUT_MS, how long a client may take over a request line and headers once
+ *                       it began them (default 10000); then the connection is closed. The idle timeout alone would
+ *                       let a client that sends a byte now and then (slowloris) keep its connection for ever
  * @param management     the management API's settings (waits, auth-failure limit, the gateway settings it uses)
  * @param stream         the live stream's settings (heartbeat, limits, token lifetime); the heartbeat is capped at
  *                       half the idle timeout, so a quiet stream is never closed as idle
  */
 public record IngressConfig(String host, int port, String adminApiKey, int maxBodyBytes, Duration kafkaAckTimeout,
-                            int webhookRatePerSecond, int maxHeaderBytes, Duration idleTimeout,
+                            int webhookRatePerSecond, int maxHeaderBytes, Duration idleTimeout, Duration headerTimeout,
                             ManagementConfig management, StreamConfig stream) {
     public static final String ADMIN_API_KEY = "WHATSAPP_ADMIN_API_KEY";
     public static final int MIN_ADMIN_KEY_LENGTH = 16;
@@ -37,12 +40,14 @@ public record IngressConfig(String host, int port, String adminApiKey, int maxBo
     public static final int DEFAULT_WEBHOOK_RATE_PER_SECOND = 500;
     public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
 
     public IngressConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(adminApiKey, "adminApiKey");
         Objects.requireNonNull(kafkaAckTimeout, "kafkaAckTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(headerTimeout, "headerTimeout");
         Objects.requireNonNull(management, "management");
         Objects.requireNonNull(stream, "stream");
         if (adminApiKey.length() < MIN_ADMIN_KEY_LENGTH) {
@@ -64,6 +69,7 @@ public record IngressConfig(String host, int port, String adminApiKey, int maxBo
                 env.integer("INGRESS_WEBHOOK_RATE_PER_SECOND", DEFAULT_WEBHOOK_RATE_PER_SECOND, 1, 1_000_000),
                 env.integer("INGRESS_MAX_HEADER_BYTES", DEFAULT_MAX_HEADER_BYTES, 4 * 1024, 1024 * 1024),
                 env.duration("INGRESS_IDLE_TIMEOUT_MS", DEFAULT_IDLE_TIMEOUT, ChronoUnit.MILLIS, 100, 600_000),
+                env.duration("INGRESS_HEADER_TIMEOUT_MS", DEFAULT_HEADER_TIMEOUT, ChronoUnit.MILLIS, 100, 600_000),
                 ManagementConfig.from(env),
                 StreamConfig.from(env));
     }
@@ -73,7 +79,8 @@ public record IngressConfig(String host, int port, String adminApiKey, int maxBo
     public String toString() {
         return "IngressConfig[host=" + host + ", port=" + port + ", adminApiKey=***, maxBodyBytes=" + maxBodyBytes
                 + ", kafkaAckTimeout=" + kafkaAckTimeout + ", webhookRatePerSecond=" + webhookRatePerSecond
-                + ", maxHeaderBytes=" + maxHeaderBytes + ", idleTimeout=" + idleTimeout + ", management=" + management
+                + ", maxHeaderBytes=" + maxHeaderBytes + ", idleTimeout=" + idleTimeout
+                + ", headerTimeout=" + headerTimeout + ", management=" + management
                 + ", stream=" + stream + "]";
     }
 }

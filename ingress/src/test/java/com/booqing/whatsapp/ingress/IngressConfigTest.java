@@ -40,6 +40,7 @@ class IngressConfigTest {
         assertThat(config.webhookRatePerSecond()).isEqualTo(500);
         assertThat(config.maxHeaderBytes()).isEqualTo(16 * 1024);
         assertThat(config.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.headerTimeout()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
@@ -47,7 +48,8 @@ class IngressConfigTest {
         IngressConfig config = IngressConfig.from(new Env(Map.of("WHATSAPP_ADMIN_API_KEY", KEY,
                 "INGRESS_PORT", "9091", "INGRESS_HOST", "127.0.0.1", "INGRESS_MAX_BODY_BYTES", "2048",
                 "INGRESS_KAFKA_ACK_TIMEOUT_MS", "1500", "INGRESS_WEBHOOK_RATE_PER_SECOND", "50",
-                "INGRESS_MAX_HEADER_BYTES", "32768", "INGRESS_IDLE_TIMEOUT_MS", "10000")));
+                "INGRESS_MAX_HEADER_BYTES", "32768", "INGRESS_IDLE_TIMEOUT_MS", "10000",
+                "INGRESS_HEADER_TIMEOUT_MS", "2500")));
 
         assertThat(config.port()).isEqualTo(9091);
         assertThat(config.host()).isEqualTo("127.0.0.1");
@@ -56,6 +58,7 @@ class IngressConfigTest {
         assertThat(config.webhookRatePerSecond()).isEqualTo(50);
         assertThat(config.maxHeaderBytes()).isEqualTo(32768);
         assertThat(config.idleTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.headerTimeout()).isEqualTo(Duration.ofMillis(2500));
     }
 
     @Test

@@ -61,9 +61,19 @@ class IngressLimitsTest {
     }
 
     static IngressConfig config(int ratePerSecond, Duration idleTimeout) {
+        return config(ratePerSecond, idleTimeout, IngressConfig.DEFAULT_HEADER_TIMEOUT);
+    }
+
+    static IngressConfig config(int ratePerSecond, Duration idleTimeout, Duration headerTimeout) {
         IngressConfig d = TestIngress.config();
         return new IngressConfig(d.host(), d.port(), d.adminApiKey(), d.maxBodyBytes(), d.kafkaAckTimeout(),
-                ratePerSecond, d.maxHeaderBytes(), idleTimeout, d.management(), d.stream());
+                ratePerSecond, d.maxHeaderBytes(), idleTimeout, headerTimeout, d.management(), d.stream());
+    }
+
+    /** A short head deadline under the default (long) idle timeout: only the deadline can close a connection. */
+    static IngressConfig headDeadline(Duration headerTimeout) {
+        return config(IngressConfig.DEFAULT_WEBHOOK_RATE_PER_SECOND, IngressConfig.DEFAULT_IDLE_TIMEOUT,
+                headerTimeout);
     }
 
     static IngressConfig rateLimited() {
@@ -188,6 +198,142 @@ class IngressLimitsTest {
             }
             assertThat(producer.history()).isEmpty();
         });
+    }
+
+    /*
+     * Slowloris: a byte of the head every 100 ms is never silent long enough for the idle timeout (30 s here), so
+     * only the head deadline ends it, and well before the idle timeout would.
+     */
+    @Test
+    void closesAConnectionThatTricklesItsHeadersPastTheDeadline() {
+        Duration deadline = Duration.ofMillis(500);
+        http(headDeadline(deadline), (server, client) -> {
+            byte[] head = ("POST " + WEBHOOK + TENANT + "/" + EP + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "X-Padding: " + "a".repeat(200) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+
+            assertThat(trickle(server.port(), head)).isBetween(deadline, Duration.ofSeconds(3));
+            assertThat(producer.history()).isEmpty();
+            assertThat(client.get("/metrics").body().string())
+                    .contains("whatsapp_ingress_http_header_timeouts_total 1.0");
+        });
+    }
+
+    /* Blank lines before a request line keep Jetty's parser at its start: they are a head in progress all the same. */
+    @Test
+    void closesAConnectionThatPadsWithBlankLinesPastTheDeadline() {
+        Duration deadline = Duration.ofMillis(500);
+        http(headDeadline(deadline), (server, client) -> {
+            byte[] blankLines = "\r\n".repeat(200).getBytes(StandardCharsets.US_ASCII);
+
+            assertThat(trickle(server.port(), blankLines)).isBetween(deadline, Duration.ofSeconds(3));
+            assertThat(client.get("/metrics").body().string())
+                    .contains("whatsapp_ingress_http_header_timeouts_total 1.0");
+        });
+    }
+
+    /**
+     * Sends {@code bytes} one every 100 ms on a new connection and returns how long the server took to close it;
+     * fails if it never does.
+     */
+    static Duration trickle(int port, byte[] bytes) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(100); // a read that times out is the pause between two bytes
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            long started = System.nanoTime();
+            for (byte b : bytes) {
+                try {
+                    out.write(b);
+                    out.flush();
+                    if (in.read() == -1) { // the server sends nothing before the head is complete
+                        return Duration.ofNanos(System.nanoTime() - started);
+                    }
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // next byte
+                } catch (IOException reset) {
+                    return Duration.ofNanos(System.nanoTime() - started);
+                }
+            }
+            throw new AssertionError("the connection was still open after " + bytes.length + " bytes in "
+                    + Duration.ofNanos(System.nanoTime() - started));
+        }
+    }
+
+    /* Between requests a keep-alive connection is idle, not slow: the idle timeout covers it, not the deadline. */
+    @Test
+    void keepsAnIdleKeepAliveConnectionOpenPastTheHeadDeadline() {
+        Duration deadline = Duration.ofMillis(200);
+        http(headDeadline(deadline), (server, client) -> {
+            try (Socket socket = new Socket("127.0.0.1", server.port())) {
+                socket.setSoTimeout(5_000);
+                byte[] request = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+                OutputStream out = socket.getOutputStream();
+                InputStream in = socket.getInputStream();
+                out.write(request);
+                out.flush();
+                assertThat(readResponse(in)).startsWith("HTTP/1.1 ");
+
+                Thread.sleep(deadline.multipliedBy(5).toMillis()); // idle for several deadlines (and sweeps)
+                out.write(request);
+                out.flush();
+
+                assertThat(readResponse(in)).startsWith("HTTP/1.1 ");
+            }
+        });
+    }
+
+    /* A body sent slowly is the idle timeout's and the body rate's business: the head was complete in time. */
+    @Test
+    void doesNotCutAWebhookWhoseBodyArrivesSlowerThanTheHeadDeadline() {
+        Duration deadline = Duration.ofMillis(200);
+        http(headDeadline(deadline), (server, client) -> {
+            byte[] body = BODY;
+            String head = "POST " + WEBHOOK + TENANT + "/" + EP + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nX-Hub-Signature-256: " + cloudApiSignature(SECRET, BODY)
+                    + "\r\nContent-Length: " + body.length + "\r\n\r\n";
+            try (Socket socket = new Socket("127.0.0.1", server.port())) {
+                socket.setSoTimeout(5_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(head.getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                int half = body.length / 2;
+                out.write(body, 0, half);
+                out.flush();
+                Thread.sleep(deadline.multipliedBy(5).toMillis()); // the body stalls for several deadlines
+                out.write(body, half, body.length - half);
+                out.flush();
+
+                assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 200");
+            }
+            assertThat(producer.history()).hasSize(1);
+        });
+    }
+
+    /** One response's status line and headers, its body read by Content-Length or chunks and dropped. */
+    static String readResponse(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b == -1) {
+                throw new IOException("closed after " + head);
+            }
+            head.append((char) b);
+        }
+        String lower = head.toString().toLowerCase(java.util.Locale.ROOT);
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("content-length: *(\\d+)").matcher(lower);
+        if (length.find()) {
+            in.readNBytes(Integer.parseInt(length.group(1)));
+        } else if (lower.contains("transfer-encoding: chunked")) {
+            StringBuilder rest = new StringBuilder();
+            while (!rest.toString().endsWith("\r\n0\r\n\r\n") && !rest.toString().startsWith("0\r\n\r\n")) {
+                int b = in.read();
+                if (b == -1) {
+                    throw new IOException("closed in a chunked body");
+                }
+                rest.append((char) b);
+            }
+        }
+        return head.toString();
     }
 
     /** Everything the server sends until it closes; a read timeout (server kept it open) fails the test. */

@@ -15,9 +15,18 @@ public final class Bodies {
 
     /** Refuses early, before anything is read, when the declared length is over the bound. */
     public static void checkDeclaredLength(Context ctx, int maxBytes) {
-        if (ctx.contentLength() > maxBytes) {
+        if (declaredLength(ctx) > maxBytes) {
             throw ApiException.payloadTooLarge(maxBytes);
         }
+    }
+
+    /**
+     * The Content-Length as a long: Javalin's {@code contentLength()} is an int and reads a length past 2 GiB as
+     * -1 ("unknown"), which would let a request that declares 10 GB through this check and leave the server
+     * waiting for bytes that never come.
+     */
+    public static long declaredLength(Context ctx) {
+        return ctx.req().getContentLengthLong();
     }
 
     /** application/json or any {@code +json} type, with or without parameters such as charset. */

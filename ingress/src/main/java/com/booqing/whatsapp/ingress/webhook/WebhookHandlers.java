@@ -111,7 +111,7 @@ public final class WebhookHandlers {
         String endpointId = ctx.pathParam("endpointId");
         String eventPath = ctx.pathParamMap().get("event");
         checkRate(tenantId, endpointId);
-        if (ctx.contentLength() > maxBodyBytes) {
+        if (Bodies.declaredLength(ctx) > maxBodyBytes) {
             throw tooLarge(tenantId, endpointId);
         }
         if (!Bodies.isJson(ctx.contentType())) {

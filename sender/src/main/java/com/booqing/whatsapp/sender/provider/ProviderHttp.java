@@ -113,11 +113,16 @@ final class ProviderHttp {
             late.set(true);
             request.cancel();
         });
-        try (CloseableHttpResponse response = client.http().execute(request, (HttpContext) null)) {
-            byte[] answer = read(response.getEntity());
-            Header retryAfter = response.getFirstHeader("Retry-After");
-            return new Answer(response.getCode(), answer,
-                    retryAfter == null ? Optional.empty() : Optional.ofNullable(retryAfter.getValue()));
+        try {
+            CloseableHttpResponse response = client.http().execute(request, (HttpContext) null);
+            try {
+                byte[] answer = read(response.getEntity(), request);
+                Header retryAfter = response.getFirstHeader("Retry-After");
+                return new Answer(response.getCode(), answer,
+                        retryAfter == null ? Optional.empty() : Optional.ofNullable(retryAfter.getValue()));
+            } finally {
+                closeQuietly(response);
+            }
         } catch (IOException e) {
             if (late.get()) {
                 return new NoAnswer(new SendOutcome.Ambiguous("no complete answer within " + timeout.toMillis()
@@ -129,15 +134,31 @@ final class ProviderHttp {
         }
     }
 
-    /** At most MAX_RESPONSE_BYTES; read to its end, a body gives its connection back to the pool. */
-    private static byte[] read(HttpEntity entity) throws IOException {
+    /**
+     * At most MAX_RESPONSE_BYTES. Read to its end, a body gives its connection back to the pool; a longer one aborts
+     * the exchange, because closing its stream would read (drain) the rest of it, however large, to keep the
+     * connection.
+     */
+    private static byte[] read(HttpEntity entity, HttpUriRequestBase request) throws IOException {
         if (entity == null) {
             return new byte[0];
         }
-        try (InputStream in = entity.getContent()) {
-            byte[] bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
-            // Longer: closing the response without reading on drops the connection instead of draining it.
-            return bytes.length > MAX_RESPONSE_BYTES ? Arrays.copyOf(bytes, MAX_RESPONSE_BYTES) : bytes;
+        InputStream in = entity.getContent();
+        byte[] bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
+        if (bytes.length > MAX_RESPONSE_BYTES) {
+            request.cancel();
+            return Arrays.copyOf(bytes, MAX_RESPONSE_BYTES);
+        }
+        in.close();
+        return bytes;
+    }
+
+    /** The answer is already read; a failure while letting go of its connection changes nothing about it. */
+    private static void closeQuietly(CloseableHttpResponse response) {
+        try {
+            response.close();
+        } catch (IOException | RuntimeException ignored) {
+            // the connection is discarded either way
         }
     }
 

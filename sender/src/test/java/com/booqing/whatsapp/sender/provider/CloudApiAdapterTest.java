@@ -358,6 +358,55 @@ class CloudApiAdapterTest {
             }
         }
 
+        @Test
+        void hugeAnswerIsCutAtTheLimitWithoutReadingTheRest() throws Exception {
+            java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.CountDownLatch hungUp = new java.util.concurrent.CountDownLatch(1);
+            try (ServerSocket huge = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                Thread serving = new Thread(() -> answerFiftyMegabytes(huge, written, hungUp), "huge-answer-server");
+                serving.setDaemon(true);
+                serving.start();
+                Endpoint big = Fixtures.cloudEndpoint(box, "ep_big", "http://127.0.0.1:" + huge.getLocalPort(),
+                        TOKEN, true);
+
+                SendOutcome outcome = adapter.send(big, TOKEN, Fixtures.text(Fixtures.RECIPIENT, "hi"), TIMEOUT);
+
+                assertThat(outcome).isInstanceOf(SendOutcome.Failed.class); // a 500 whose body is not JSON
+                assertThat(hungUp.await(10, java.util.concurrent.TimeUnit.SECONDS))
+                        .as("the client dropped the connection").isTrue();
+                // What the socket buffers took before the client hung up, not the 50 MB the server had to give.
+                assertThat(written.get()).isLessThan(16L * 1024 * 1024);
+            }
+        }
+
+        private void answerFiftyMegabytes(ServerSocket server, java.util.concurrent.atomic.AtomicLong written,
+                                          java.util.concurrent.CountDownLatch hungUp) {
+            long size = 50L * 1024 * 1024;
+            try (java.net.Socket s = server.accept()) {
+                s.setSoTimeout(10_000);
+                java.io.InputStream in = s.getInputStream();
+                StringBuilder head = new StringBuilder();
+                while (!head.toString().endsWith("\r\n\r\n")) {
+                    int b = in.read();
+                    if (b < 0) {
+                        return;
+                    }
+                    head.append((char) b);
+                }
+                java.io.OutputStream out = s.getOutputStream();
+                out.write(("HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\nContent-Length: " + size
+                        + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                byte[] chunk = new byte[64 * 1024];
+                java.util.Arrays.fill(chunk, (byte) 'x');
+                while (written.get() < size) {
+                    out.write(chunk);
+                    written.addAndGet(chunk.length);
+                }
+            } catch (IOException e) {
+                hungUp.countDown(); // the client closed the connection: the write failed
+            }
+        }
+
         /** Answers one request with its head at once, then one body byte every 100 ms, for at most 10 s. */
         private void trickleOneAnswer(ServerSocket server) {
             try (java.net.Socket s = server.accept()) {
