@@ -13,12 +13,18 @@ import com.booqing.whatsapp.simulator.webhook.WebhookPoster;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +44,9 @@ final class EndpointServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EndpointServer.class);
     private static final List<Receipt> RECEIPTS_AFTER_SEND = List.of(Receipt.SENT, Receipt.DELIVERED, Receipt.READ);
     private static final int SENT_MESSAGES_KEPT = 10_000;
+    /** The longest a request waits in {@link Fault.Mode#HANG} mode before its connection is dropped anyway. */
+    static final Duration HANG_LIMIT = Duration.ofMinutes(10);
+    private static final String RESET_ATTRIBUTE = "simulator.reset";
 
     private final String id;
     private final ProviderBehaviour behaviour;
@@ -69,6 +78,10 @@ final class EndpointServer implements AutoCloseable {
     private final Object faultLock = new Object();
     private Fault fault = Fault.none();
     private int faultRemaining;
+    // Requests seen since the fault was set: picks the evenly spread share a partial fault affects.
+    private long faultSeen;
+    // Bumped (under faultLock) whenever the fault changes or the listener stops: releases hung requests.
+    private long faultGeneration;
 
     // Webhooks the provider raises on its own (session status, QR refreshes) go out one after the other.
     private final Object laneLock = new Object();
@@ -111,6 +124,12 @@ final class EndpointServer implements AutoCloseable {
             cfg.http.maxRequestSize = 16L * 1024 * 1024;
             cfg.routes.before(this::beforeRequest);
             behaviour.routes(cfg.routes, this::accepted);
+            cfg.routes.after(ctx -> {
+                if (Boolean.TRUE.equals(ctx.attribute(RESET_ATTRIBUTE))) {
+                    // Processed like any request; now the answer is lost on the way.
+                    dropConnection(ctx);
+                }
+            });
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 log.warn("endpoint {} failed to answer {} {}", id, ctx.method(), ctx.path(), e);
                 writeJson(ctx, 500, Map.of("code", "internal_error", "message", "simulator failure"));
@@ -119,9 +138,14 @@ final class EndpointServer implements AutoCloseable {
     }
 
     private void beforeRequest(Context ctx) throws InterruptedException {
+        long generation;
+        Fault active;
+        synchronized (faultLock) {
+            generation = faultGeneration;
+            active = consumeFault();
+        }
         requests.add(new RecordedRequest(clock.instant(), ctx.method().name(), ctx.path(), ctx.queryString(),
-                ctx.headerMap(), ctx.body()));
-        Fault active = consumeFault();
+                ctx.headerMap(), ctx.body(), active.mode().wireName()));
         switch (active.mode()) {
             case SLOW -> Thread.sleep(active.delay().toMillis());
             case FAIL, RATE_LIMIT -> {
@@ -130,19 +154,65 @@ final class EndpointServer implements AutoCloseable {
                 writeJson(ctx, reply.status(), reply.body());
                 ctx.skipRemainingHandlers();
             }
+            case HANG -> {
+                awaitRelease(generation);
+                dropConnection(ctx);
+                ctx.skipRemainingHandlers();
+            }
+            case RESET -> ctx.attribute(RESET_ATTRIBUTE, Boolean.TRUE);
             default -> {
             }
         }
     }
 
-    /** The fault this request suffers; a fault limited to n requests heals after the n-th. */
+    /**
+     * The fault this request suffers (NONE when a partial fault spares it); a fault limited to n requests heals
+     * after the n-th it affected. Caller holds faultLock.
+     */
     private Fault consumeFault() {
-        synchronized (faultLock) {
-            Fault active = fault;
-            if (active.times() > 0 && --faultRemaining <= 0) {
-                fault = Fault.none();
-            }
+        Fault active = fault;
+        if (active.isNone()) {
             return active;
+        }
+        long seen = faultSeen++;
+        // Evenly spread: request n (0-based) is hit when ⌊(n+1)·p/100⌋ passes ⌊n·p/100⌋.
+        if ((seen + 1) * active.percent() / 100 == seen * active.percent() / 100) {
+            return Fault.none();
+        }
+        if (active.times() > 0 && --faultRemaining <= 0) {
+            fault = Fault.none();
+        }
+        return active;
+    }
+
+    /** A hung request waits until the fault changes, the listener stops or HANG_LIMIT passes. */
+    private void awaitRelease(long generation) throws InterruptedException {
+        long deadline = System.nanoTime() + HANG_LIMIT.toNanos();
+        synchronized (faultLock) {
+            while (faultGeneration == generation && !closed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                TimeUnit.NANOSECONDS.timedWait(faultLock, left);
+            }
+        }
+    }
+
+    /**
+     * Closes the request's TCP connection without an answer, with a reset (SO_LINGER 0) where the socket allows it:
+     * the client sees its request vanish after it was sent.
+     */
+    private void dropConnection(Context ctx) {
+        try {
+            EndPoint endPoint = ServletContextRequest.getServletContextRequest(ctx.req()).getConnectionMetaData()
+                    .getConnection().getEndPoint();
+            if (endPoint instanceof SocketChannelEndPoint socket && socket.getChannel().isOpen()) {
+                socket.getChannel().setOption(StandardSocketOptions.SO_LINGER, 0);
+            }
+            endPoint.close();
+        } catch (IOException | RuntimeException e) {
+            log.debug("endpoint {} could not drop a connection: {}", id, e.toString());
         }
     }
 
@@ -168,6 +238,9 @@ final class EndpointServer implements AutoCloseable {
         synchronized (faultLock) {
             fault = wanted;
             faultRemaining = wanted.times();
+            faultSeen = 0;
+            faultGeneration++;
+            faultLock.notifyAll();
         }
     }
 
@@ -359,6 +432,9 @@ final class EndpointServer implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        synchronized (faultLock) {
+            faultLock.notifyAll(); // hung requests end, so the listener can stop
+        }
         behaviour.close();
         if (app != null) {
             app.stop();

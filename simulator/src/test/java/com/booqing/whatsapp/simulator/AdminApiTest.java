@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.net.ConnectException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -85,6 +86,25 @@ class AdminApiTest {
 
         Http.send("PUT", admin + "/endpoints/ep-1/fault", null, "{\"mode\":\"none\"}");
         assertThat(Http.send("GET", apiUrl + "/v23.0/555", "tok", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void setsAPartialFaultOverHttpAndShowsWhichRequestsItHit() throws Exception {
+        String apiUrl = register("ep-1", null, false).path("apiUrl").asText();
+
+        HttpResponse<String> set = Http.send("PUT", admin + "/endpoints/ep-1/fault", null,
+                "{\"mode\":\"fail\",\"status\":503,\"percent\":50}");
+        int first = Http.send("POST", apiUrl + "/v23.0/555/messages", "tok", CloudApiSendTest.textSend()).statusCode();
+        int second = Http.send("POST", apiUrl + "/v23.0/555/messages", "tok", CloudApiSendTest.textSend()).statusCode();
+
+        assertThat(set.statusCode()).isEqualTo(200);
+        assertThat(Http.json(set).path("percent").asInt()).isEqualTo(50);
+        assertThat(List.of(first, second)).containsExactly(200, 503);
+        JsonNode requests = Http.json(Http.send("GET", admin + "/endpoints/ep-1/requests", null, null));
+        assertThat(requests.get(0).path("fault").asText()).isEqualTo("none");
+        assertThat(requests.get(1).path("fault").asText()).isEqualTo("fail");
+        assertThat(Http.send("PUT", admin + "/endpoints/ep-1/fault", null, "{\"mode\":\"dark\",\"percent\":50}")
+                .statusCode()).isEqualTo(400);
     }
 
     @Test

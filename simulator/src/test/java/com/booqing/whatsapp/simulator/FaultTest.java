@@ -5,9 +5,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.awaitility.Awaitility;
+
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -102,6 +110,53 @@ class FaultTest {
         send();
 
         assertThat(simulator.requests("ep-1")).hasSize(1);
+    }
+
+    @Test
+    void partialFaultHitsAnEvenlySpreadShareAndRecordsWhichRequests() throws Exception {
+        simulator.fault("ep-1", Fault.fail(500).percent(25));
+
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            statuses.add(send().statusCode());
+        }
+
+        assertThat(statuses).containsExactly(200, 200, 200, 500, 200, 200, 200, 500);
+        assertThat(simulator.requests("ep-1")).extracting(RecordedRequest::fault)
+                .containsExactly("none", "none", "none", "fail", "none", "none", "none", "fail");
+    }
+
+    @Test
+    void resetProcessesTheSendButDropsTheAnswer() throws Exception {
+        simulator.fault("ep-1", Fault.reset());
+
+        assertThatThrownBy(this::send).isInstanceOf(IOException.class);
+
+        // The message went out: the provider knows it (a receipt can be posted for it) and recorded the request.
+        assertThat(simulator.requests("ep-1")).singleElement()
+                .satisfies(r -> assertThat(r.fault()).isEqualTo("reset"));
+        simulator.fault("ep-1", Fault.none());
+        assertThat(send().statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void hangHoldsTheRequestUntilTheFaultChangesThenDropsIt() throws Exception {
+        simulator.fault("ep-1", Fault.hang());
+        CompletableFuture<HttpResponse<String>> hung = CompletableFuture.supplyAsync(() -> {
+            try {
+                return send();
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> simulator.requests("ep-1").size() == 1);
+        assertThat(hung).isNotDone();
+        simulator.fault("ep-1", Fault.none());
+
+        assertThatThrownBy(() -> hung.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IOException.class);
+        assertThat(simulator.requests("ep-1").get(0).fault()).isEqualTo("hang");
+        assertThat(send().statusCode()).isEqualTo(200);
     }
 
     private HttpResponse<String> send() throws Exception {

@@ -177,10 +177,15 @@ public final class AdminApi {
             case SLOW -> Fault.slow(Duration.ofMillis(body.path("delayMs").asLong(2_000)));
             case RATE_LIMIT -> Fault.rateLimit(Duration.ofSeconds(body.path("retryAfterSeconds").asLong(1)));
             case DARK -> Fault.dark();
+            case HANG -> Fault.hang();
+            case RESET -> Fault.reset();
         };
         int times = body.path("times").asInt(0);
         if (times > 0) {
             fault = fault.times(times);
+        }
+        if (body.has("percent")) {
+            fault = fault.percent(body.path("percent").asInt());
         }
         simulator.fault(id(ctx), fault);
         write(ctx, 200, fault(fault));
@@ -250,6 +255,9 @@ public final class AdminApi {
         if (fault.times() > 0) {
             view.put("times", fault.times());
         }
+        if (fault.percent() < 100) {
+            view.put("percent", fault.percent());
+        }
         return view;
     }
 
@@ -261,6 +269,7 @@ public final class AdminApi {
         view.put("query", request.query());
         view.put("headers", request.headers());
         view.put("body", request.body());
+        view.put("fault", request.fault());
         return view;
     }
 
