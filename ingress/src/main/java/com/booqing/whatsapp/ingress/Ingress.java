@@ -46,6 +46,7 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -199,7 +200,8 @@ public final class Ingress implements AutoCloseable {
     }
 
     /**
-     * Limits Jetty enforces before any handler runs: the size of the request line plus headers (431 beyond it),
+     * Limits Jetty enforces before any handler runs: the number of open connections (beyond it, new ones wait in the
+     * kernel's accept queue), the size of the request line plus headers (431 beyond it),
      * the idle timeout of connections, and the deadline for a request's head ({@link RequestHeadDeadline}), which
      * ends a client that trickles its headers in a byte at a time. The connector is our own to set those; it
      * listens where {@code start(host, port)} says, as Javalin's would.
@@ -208,6 +210,7 @@ public final class Ingress implements AutoCloseable {
         c.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(config.maxHeaderBytes()));
         c.jetty.modifyServer(jetty -> {
             jetty.setErrorHandler(new JettyErrors(deps.metrics()));
+            jetty.addBean(new NetworkConnectionLimit(config.maxConnections(), jetty));
             httpThreads = jetty.getThreadPool();
         });
         c.jetty.addConnector((jetty, http) -> {

@@ -27,13 +27,16 @@ import java.util.Objects;
  * @param headerTimeout  INGRESS_HEADER_TIMEOUT_MS, how long a client may take over a request line and headers once
  *                       it began them (default 10000); then the connection is closed. The idle timeout alone would
  *                       let a client that sends a byte now and then (slowloris) keep its connection for ever
+ * @param maxConnections INGRESS_MAX_CONNECTIONS, connections held open at once (default 2000); beyond it the ingress
+ *                       stops accepting until one closes, so a retry storm (every provider retrying while Kafka is
+ *                       away) waits in the kernel's accept queue instead of in this JVM's heap
  * @param management     the management API's settings (waits, auth-failure limit, the gateway settings it uses)
  * @param stream         the live stream's settings (heartbeat, limits, token lifetime); the heartbeat is capped at
  *                       half the idle timeout, so a quiet stream is never closed as idle
  */
 public record IngressConfig(String host, int port, String adminApiKey, int maxBodyBytes, Duration kafkaAckTimeout,
                             int webhookRatePerSecond, int maxHeaderBytes, Duration idleTimeout, Duration headerTimeout,
-                            ManagementConfig management, StreamConfig stream) {
+                            int maxConnections, ManagementConfig management, StreamConfig stream) {
     public static final String ADMIN_API_KEY = "WHATSAPP_ADMIN_API_KEY";
     public static final int MIN_ADMIN_KEY_LENGTH = 16;
     public static final int DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -41,6 +44,7 @@ public record IngressConfig(String host, int port, String adminApiKey, int maxBo
     public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_MAX_CONNECTIONS = 2000;
 
     public IngressConfig {
         Objects.requireNonNull(host, "host");
@@ -70,6 +74,7 @@ public record IngressConfig(String host, int port, String adminApiKey, int maxBo
                 env.integer("INGRESS_MAX_HEADER_BYTES", DEFAULT_MAX_HEADER_BYTES, 4 * 1024, 1024 * 1024),
                 env.duration("INGRESS_IDLE_TIMEOUT_MS", DEFAULT_IDLE_TIMEOUT, ChronoUnit.MILLIS, 100, 600_000),
                 env.duration("INGRESS_HEADER_TIMEOUT_MS", DEFAULT_HEADER_TIMEOUT, ChronoUnit.MILLIS, 100, 600_000),
+                env.integer("INGRESS_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS, 10, 1_000_000),
                 ManagementConfig.from(env),
                 StreamConfig.from(env));
     }
@@ -80,7 +85,7 @@ public record IngressConfig(String host, int port, String adminApiKey, int maxBo
         return "IngressConfig[host=" + host + ", port=" + port + ", adminApiKey=***, maxBodyBytes=" + maxBodyBytes
                 + ", kafkaAckTimeout=" + kafkaAckTimeout + ", webhookRatePerSecond=" + webhookRatePerSecond
                 + ", maxHeaderBytes=" + maxHeaderBytes + ", idleTimeout=" + idleTimeout
-                + ", headerTimeout=" + headerTimeout + ", management=" + management
+                + ", headerTimeout=" + headerTimeout + ", maxConnections=" + maxConnections + ", management=" + management
                 + ", stream=" + stream + "]";
     }
 }

@@ -34,6 +34,7 @@ import static com.booqing.whatsapp.ingress.IngressWebhookTest.post;
 import static com.booqing.whatsapp.ingress.IngressWebhookTest.signedHeaders;
 import static com.booqing.whatsapp.ingress.TestEndpoints.cloudApiSignature;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The limits that protect the ingress itself: per-endpoint rate, header size, idle connections. */
 class IngressLimitsTest {
@@ -67,7 +68,8 @@ class IngressLimitsTest {
     static IngressConfig config(int ratePerSecond, Duration idleTimeout, Duration headerTimeout) {
         IngressConfig d = TestIngress.config();
         return new IngressConfig(d.host(), d.port(), d.adminApiKey(), d.maxBodyBytes(), d.kafkaAckTimeout(),
-                ratePerSecond, d.maxHeaderBytes(), idleTimeout, headerTimeout, d.management(), d.stream());
+                ratePerSecond, d.maxHeaderBytes(), idleTimeout, headerTimeout, d.maxConnections(), d.management(),
+                d.stream());
     }
 
     /** A short head deadline under the default (long) idle timeout: only the deadline can close a connection. */
@@ -228,6 +230,41 @@ class IngressLimitsTest {
             assertThat(trickle(server.port(), blankLines)).isBetween(deadline, Duration.ofSeconds(3));
             assertThat(client.get("/metrics").body().string())
                     .contains("whatsapp_ingress_http_header_timeouts_total 1.0");
+        });
+    }
+
+    /* A retry storm waits in the kernel's accept queue, not in the heap: beyond the limit nothing is accepted. */
+    @Test
+    void holdsNewConnectionsBackWhileTheConnectionLimitIsReached() {
+        IngressConfig d = config(IngressConfig.DEFAULT_WEBHOOK_RATE_PER_SECOND, IngressConfig.DEFAULT_IDLE_TIMEOUT);
+        IngressConfig limited = new IngressConfig(d.host(), d.port(), d.adminApiKey(), d.maxBodyBytes(),
+                d.kafkaAckTimeout(), d.webhookRatePerSecond(), d.maxHeaderBytes(), d.idleTimeout(), d.headerTimeout(),
+                10, d.management(), d.stream());
+        http(limited, (server, client) -> {
+            List<Socket> idle = new ArrayList<>();
+            try {
+                for (int i = 0; i < 10; i++) {
+                    idle.add(new Socket("127.0.0.1", server.port()));
+                }
+                try (Socket waiting = new Socket("127.0.0.1", server.port())) {
+                    waiting.getOutputStream().write(("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    waiting.setSoTimeout(1_000);
+                    InputStream in = waiting.getInputStream();
+                    assertThatThrownBy(in::read).as("no answer while the limit is reached")
+                            .isInstanceOf(java.net.SocketTimeoutException.class);
+
+                    idle.remove(0).close();
+                    idle.remove(0).close();
+                    waiting.setSoTimeout(5_000);
+                    String answer = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+                    assertThat(answer).startsWith("HTTP/1.1 200");
+                }
+            } finally {
+                for (Socket s : idle) {
+                    s.close();
+                }
+            }
         });
     }
 

@@ -201,7 +201,8 @@ class IngressWebhookTest {
         producer = TestIngress.producer(false);
         IngressConfig d = TestIngress.config();
         IngressConfig patientConfig = new IngressConfig(d.host(), d.port(), d.adminApiKey(), d.maxBodyBytes(),
-                Duration.ofSeconds(10), d.webhookRatePerSecond(), d.maxHeaderBytes(), d.idleTimeout(), d.headerTimeout(), d.management(),
+                Duration.ofSeconds(10), d.webhookRatePerSecond(), d.maxHeaderBytes(), d.idleTimeout(), d.headerTimeout(),
+                d.maxConnections(), d.management(),
                 d.stream());
         http(patientConfig, (server, client) -> {
             CompletableFuture<Response> answer = CompletableFuture.supplyAsync(() ->
@@ -224,7 +225,8 @@ class IngressWebhookTest {
         producer = TestIngress.producer(false);
         IngressConfig d = TestIngress.config();
         IngressConfig patientConfig = new IngressConfig(d.host(), d.port(), d.adminApiKey(), d.maxBodyBytes(),
-                Duration.ofSeconds(10), d.webhookRatePerSecond(), d.maxHeaderBytes(), d.idleTimeout(), d.headerTimeout(), d.management(),
+                Duration.ofSeconds(10), d.webhookRatePerSecond(), d.maxHeaderBytes(), d.idleTimeout(), d.headerTimeout(),
+                d.maxConnections(), d.management(),
                 d.stream());
         http(patientConfig, (server, client) -> {
             CompletableFuture<Response> answer = CompletableFuture.supplyAsync(() ->

@@ -44,7 +44,8 @@ final class TestIngress {
     static IngressConfig config(ManagementConfig management) {
         return new IngressConfig("127.0.0.1", 0, ADMIN_KEY, MAX_BODY_BYTES, ACK_TIMEOUT,
                 IngressConfig.DEFAULT_WEBHOOK_RATE_PER_SECOND, IngressConfig.DEFAULT_MAX_HEADER_BYTES,
-                IngressConfig.DEFAULT_IDLE_TIMEOUT, IngressConfig.DEFAULT_HEADER_TIMEOUT, management,
+                IngressConfig.DEFAULT_IDLE_TIMEOUT, IngressConfig.DEFAULT_HEADER_TIMEOUT,
+                IngressConfig.DEFAULT_MAX_CONNECTIONS, management,
                 StreamConfig.defaults());
     }
 

@@ -69,9 +69,12 @@ class ProcessorCrashIT {
                 boolean writer = k >= processorKills;
                 long before = load.appliedEventTotal(redis, keys);
                 replay.send(chunks.get(k));
-                // Inside the batch: Redis has taken some of this chunk, not all of it.
-                Await.until(Duration.ofSeconds(180), Duration.ofMillis(writer ? 5 : 20),
-                        () -> load.appliedEventTotal(redis, keys) > before + (writer ? 1 : 0),
+                // Inside the batch: Redis has taken about a third of this chunk's worth of events, not all of it, so
+                // the kills spread over the whole replay instead of all landing at its start.
+                long step = Math.max(2, Math.round(chunks.get(k).size() * 0.3 * load.uniqueEventTotal()
+                        / load.deliveries.size()));
+                Await.until(Duration.ofSeconds(240), Duration.ofMillis(writer ? 5 : 20),
+                        () -> load.appliedEventTotal(redis, keys) >= before + step,
                         () -> "progress before kill " + processor.logTail(30));
                 long applied = load.appliedEventTotal(redis, keys);
                 processor.kill9();
