@@ -69,9 +69,11 @@ public final class ProviderClient implements AutoCloseable {
                 .setMaxConnPerRoute(MAX_CONNECTIONS)
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.of(connectTimeout))
-                        // A pooled connection idle this long is checked before reuse, so that a request is not
-                        // written into a socket the provider has closed (which would make its outcome unknown).
-                        .setValidateAfterInactivity(TimeValue.ofSeconds(1))
+                        // Every pooled connection is checked before reuse (a read of at most 1 ms): a request
+                        // written into a socket the provider has closed (it went down, or dropped an idle keep-alive)
+                        // gets no answer and its outcome is unknown, so it could neither be retried nor fail over;
+                        // on a fresh connection the same outage is a refused connect, certainly not sent.
+                        .setValidateAfterInactivity(TimeValue.ofMilliseconds(1))
                         .setTimeToLive(TimeValue.ofMinutes(5))
                         .build())
                 .build();
