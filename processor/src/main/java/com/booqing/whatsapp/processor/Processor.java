@@ -16,7 +16,6 @@ import com.booqing.whatsapp.processor.projection.TenantRetries;
 import com.booqing.whatsapp.processor.resource.EndpointView;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -25,8 +24,6 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPooled;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The processor service: the inbound Streams topology (raw webhooks -> canonical events, deduplicated, bad
@@ -67,7 +64,7 @@ public final class Processor implements AutoCloseable {
         tenantRetries = TenantRetries.start(bootstrap, config.topics(), config.projectorGroupId() + "-retries",
                 config.gateway().defaultRetries());
         projector = RedisProjector.create(bootstrap, config.projectorGroupId(), planner, new ProjectionScript(redis),
-                keys, meters, tenantRetries, projectorMembership(config.membership())).start();
+                keys, meters, tenantRetries, config.membership().consumerSettings("projector")).start();
 
         streams = new KafkaStreams(InboundTopology.build(config.topics(), InboundSettings.defaults(meters)),
                 StreamsSettings.properties(config));
@@ -102,18 +99,6 @@ public final class Processor implements AutoCloseable {
 
     public KafkaStreams.State managementState() {
         return management == null ? KafkaStreams.State.NOT_RUNNING : management.state();
-    }
-
-    private static Map<String, Object> projectorMembership(ProcessorConfig.Membership membership) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) membership.sessionTimeout().toMillis());
-        c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.min(3_000,
-                membership.sessionTimeout().toMillis() / 3));
-        String member = membership.memberId("projector");
-        if (member != null) {
-            c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, member);
-        }
-        return c;
     }
 
     public boolean projectorRunning() {

@@ -7,11 +7,15 @@ import com.booqing.whatsapp.common.crypto.SecretBox;
 import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.common.redis.RedisKeys;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -64,9 +68,18 @@ public record ProcessorConfig(
             return new Membership(null, DEFAULT_SESSION_TIMEOUT);
         }
 
-        /** The id of one of the instance's consumers, or null without an instance id. */
-        public String memberId(String consumer) {
-            return instanceId == null ? null : instanceId + "-" + consumer;
+        /**
+         * Consumer settings of one of the instance's group members: the session timeout (heartbeats at most every
+         * 3 s, at least three per session) and, with an instance id, the static member id {@code <id>-<consumer>}.
+         */
+        public Map<String, Object> consumerSettings(String consumer) {
+            Map<String, Object> c = new HashMap<>();
+            c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis());
+            c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.min(3_000, sessionTimeout.toMillis() / 3));
+            if (instanceId != null) {
+                c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId + "-" + consumer);
+            }
+            return c;
         }
     }
 

@@ -2,7 +2,6 @@ package com.booqing.whatsapp.processor.config;
 
 import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.processor.inbound.DeadLetterHandlers;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -28,14 +27,8 @@ public final class StreamsSettings {
      * session timeout either way; applied to the main consumers, which are the group members.
      */
     static void membership(Properties p, ProcessorConfig.Membership membership, String application) {
-        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
-                (int) membership.sessionTimeout().toMillis());
-        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
-                (int) Math.min(3_000, membership.sessionTimeout().toMillis() / 3));
-        String member = membership.memberId(application);
-        if (member != null) {
-            p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), member);
-        }
+        membership.consumerSettings(application)
+                .forEach((key, value) -> p.put(StreamsConfig.mainConsumerPrefix(key), value));
     }
 
     static final int COMMIT_INTERVAL_MS = 20;

@@ -2,6 +2,7 @@ package com.booqing.whatsapp.reliability.inbound;
 
 import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.common.redis.RedisKeys;
+import com.booqing.whatsapp.processor.projection.RedisProjector;
 import com.booqing.whatsapp.reliability.harness.Await;
 import com.booqing.whatsapp.reliability.harness.Names;
 import com.booqing.whatsapp.reliability.harness.Project;
@@ -121,7 +122,7 @@ class ProcessorCrashIT {
     private static long projectedRecords(JedisPooled redis, RedisKeys keys, Topics topics) {
         long total = 0;
         for (int p = 0; p < topics.events().partitions(); p++) {
-            String stored = redis.get(keys.projectionOffset("redis", topics.events().name(), p));
+            String stored = redis.get(keys.projectionOffset(RedisProjector.PROJECTION, topics.events().name(), p));
             total += stored == null ? 0 : Long.parseLong(stored) + 1;
         }
         return total;

@@ -76,19 +76,11 @@ public final class EndpointAddressCheck {
         } catch (EndpointUrlGuard.UnsafeUrlException e) {
             return Optional.of(refused(e, hostOf(endpoint.apiUrl())));
         }
-        String host = uri.getHost();
-        InetAddress[] addresses;
         try {
-            addresses = resolver.resolve(host);
+            return resolve(uri.getHost()) instanceof Refused r ? Optional.of(r.outcome()) : Optional.empty();
         } catch (UnknownHostException e) {
             return Optional.empty();
         }
-        try {
-            guard.checkResolved(host, addresses);
-        } catch (EndpointUrlGuard.UnsafeUrlException e) {
-            return Optional.of(refused(e, host));
-        }
-        return Optional.empty();
     }
 
     private static String hostOf(String url) {
