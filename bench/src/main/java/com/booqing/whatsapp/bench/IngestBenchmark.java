@@ -167,6 +167,10 @@ public final class IngestBenchmark {
         progress("signed " + rotating.size() + " distinct webhooks (" + rotating.get(0).body().length
                 + " bytes each, X-Hub-Signature-256); both servers answer 200");
 
+        if (options.phases().equals("pipeline")) {
+            webhookToRedis(generator, stack, signer, report);
+            return;
+        }
         warmUp(closed, bare, ingress, report);
         maxThroughput(closed, bare, ingress, report);
         if (options.accessLogDiagnostic()) {

@@ -47,9 +47,13 @@ final class Report {
         StringBuilder b = new StringBuilder();
         String rule = "=".repeat(110);
         b.append(rule).append('\n');
-        b.append(String.format("INGEST BENCHMARK (issue \"Inbound\"): medians of %d bare and %d ingress rounds of %d s,"
-                        + " %d keep-alive connections, closed loop%n", bareRounds.size(), ingressRounds.size(),
-                options.round().toSeconds(), options.connections()));
+        if (bareRounds.isEmpty()) {
+            b.append("INGEST BENCHMARK (issue \"Inbound\"): the pipeline phase only (--phases=pipeline)\n");
+        } else {
+            b.append(String.format("INGEST BENCHMARK (issue \"Inbound\"): medians of %d bare and %d ingress rounds of"
+                            + " %d s, %d keep-alive connections, closed loop%n", bareRounds.size(), ingressRounds.size(),
+                    options.round().toSeconds(), options.connections()));
+        }
         row(b, "machine", machine);
         row(b, "load average", "start " + loadAtStart + ", end " + loadAtEnd
                 + " (1/5/15 min; the machine may be shared: see 'other procs' in the CPU lines above)");
@@ -61,23 +65,25 @@ final class Report {
         b.append("-".repeat(110)).append('\n');
         b.append(String.format("%-44s %-34s %-22s %s%n", "", "measured", "target", "verdict"));
 
-        double bare = bareMedian();
-        double ingress = ingressMedian();
-        double ratio = ingress / bare;
-        line(b, "bare Javalin, 200 with nothing behind it", String.format("%,.0f req/s", bare),
-                "(ceiling here ~79,000)", "");
-        line(b, "ingress, accepted signed webhooks", String.format("%,.0f webhooks/s", ingress),
-                "(~25,000 at 0.35)", "");
-        line(b, "  per round: bare", list(bareRounds), "", "");
-        line(b, "  per round: ingress", list(ingressRounds), "", "");
-        line(b, "ratio ingress / bare", String.format("%.3f", ratio), String.format(">= %.2f", IngestBenchmark.TARGET_RATIO),
-                verdict(ratio >= IngestBenchmark.TARGET_RATIO));
-        double bareCost = Stats.median(costs(bareRounds));
-        double ingressCost = Stats.median(costs(ingressRounds));
-        line(b, "server CPU per request: bare / ingress", String.format("%.0f us / %.0f us", bareCost, ingressCost),
-                "", "");
-        line(b, "  cost ratio (bare us / ingress us)", String.format("%.3f", bareCost / ingressCost),
-                "(load-independent)", "");
+        if (!bareRounds.isEmpty()) {
+            double bare = bareMedian();
+            double ingress = ingressMedian();
+            double ratio = ingress / bare;
+            line(b, "bare Javalin, 200 with nothing behind it", String.format("%,.0f req/s", bare),
+                    "(ceiling here ~79,000)", "");
+            line(b, "ingress, accepted signed webhooks", String.format("%,.0f webhooks/s", ingress),
+                    "(~25,000 at 0.35)", "");
+            line(b, "  per round: bare", list(bareRounds), "", "");
+            line(b, "  per round: ingress", list(ingressRounds), "", "");
+            line(b, "ratio ingress / bare", String.format("%.3f", ratio), String.format(">= %.2f", IngestBenchmark.TARGET_RATIO),
+                    verdict(ratio >= IngestBenchmark.TARGET_RATIO));
+            double bareCost = Stats.median(costs(bareRounds));
+            double ingressCost = Stats.median(costs(ingressRounds));
+            line(b, "server CPU per request: bare / ingress", String.format("%.0f us / %.0f us", bareCost, ingressCost),
+                    "", "");
+            line(b, "  cost ratio (bare us / ingress us)", String.format("%.3f", bareCost / ingressCost),
+                    "(load-independent)", "");
+        }
         if (halfRateResult != null) {
             Latencies l = halfRateResult.latencies();
             double p99 = l.percentileMillis(0.99);
@@ -116,15 +122,15 @@ final class Report {
         }
         if (ingressNoAccessLog != null) {
             line(b, "diagnostic: ingress with access log off", String.format("%,.0f webhooks/s (ratio %.3f)",
-                    ingressNoAccessLog.okPerSecond(), ingressNoAccessLog.okPerSecond() / bare), "", "");
+                    ingressNoAccessLog.okPerSecond(), ingressNoAccessLog.okPerSecond() / bareMedian()), "", "");
         }
         if (!blockingRounds.isEmpty()) {
             double blocking = Stats.median(rates(blockingRounds));
             double async = Stats.median(rates(asyncRounds));
             line(b, "diagnostic: Kafka-only handler, blocking", String.format("%,.0f/s (ratio %.3f, %.0f us/req)",
-                    blocking, blocking / bare, Stats.median(costs(blockingRounds))), "", "");
+                    blocking, blocking / bareMedian(), Stats.median(costs(blockingRounds))), "", "");
             line(b, "diagnostic: Kafka-only handler, async", String.format("%,.0f/s (ratio %.3f, %.0f us/req)",
-                    async, async / bare, Stats.median(costs(asyncRounds))), "", "");
+                    async, async / bareMedian(), Stats.median(costs(asyncRounds))), "", "");
         }
         line(b, "errors: non-2xx / I/O / unsent", errors(), "0 / 0 / 0", verdict(errorsTotal() == 0));
         PhaseResult median = medianRound(ingressRounds);

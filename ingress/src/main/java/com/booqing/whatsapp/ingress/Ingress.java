@@ -73,6 +73,8 @@ import static com.booqing.whatsapp.ingress.http.Access.TENANT;
 public final class Ingress implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Ingress.class);
     private static final Logger access = LoggerFactory.getLogger("com.booqing.whatsapp.ingress.access");
+    /** The idle timeout of every open connection while {@code INGRESS_MAX_CONNECTIONS} are open. */
+    static final Duration IDLE_TIMEOUT_AT_LIMIT = Duration.ofSeconds(2);
 
     private final IngressConfig config;
     private final IngressDependencies deps;
@@ -210,7 +212,12 @@ public final class Ingress implements AutoCloseable {
         c.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(config.maxHeaderBytes()));
         c.jetty.modifyServer(jetty -> {
             jetty.setErrorHandler(new JettyErrors(deps.metrics()));
-            jetty.addBean(new NetworkConnectionLimit(config.maxConnections(), jetty));
+            NetworkConnectionLimit limit = new NetworkConnectionLimit(config.maxConnections(), jetty);
+            // At the limit, connections that sit idle between requests (a provider's keep-alive pool after a retry
+            // storm) would hold their slots for the whole idle timeout while new connections with a request wait
+            // in the accept queue; Jetty applies this shorter idle timeout to every connection while the limit holds.
+            limit.setEndPointIdleTimeout(Math.min(config.idleTimeout().toMillis(), IDLE_TIMEOUT_AT_LIMIT.toMillis()));
+            jetty.addBean(limit);
             httpThreads = jetty.getThreadPool();
         });
         c.jetty.addConnector((jetty, http) -> {
