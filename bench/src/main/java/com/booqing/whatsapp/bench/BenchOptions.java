@@ -26,13 +26,15 @@ import java.util.Map;
  * @param driver             what drives the closed-loop rounds: "wrk" (a separate C process), "java" (the
  *                           in-process raw-socket generator), or "auto" (wrk when it is on the PATH)
  * @param wrkThreads         wrk's threads (-t)
+ * @param hops               whether the webhook-to-Redis phase runs the hop probe (three more consumers on the
+ *                           broker, one of them fetching every raw webhook as it lands: a load of its own)
  * @param phases             "all", or "pipeline": only the webhook-to-Redis phase (with its warm-up), on a broker
  *                           and JVMs that have not just absorbed the closed-loop rounds' millions of records
  */
 record BenchOptions(int connections, int rounds, Duration round, Duration warmup, int bodies,
                     int latencyConnections, Duration latency, int redisRate, Duration redis, Duration redisDrain,
                     Duration redisWarmup, boolean accessLogDiagnostic, boolean handlerDiagnostic, String driver, int wrkThreads,
-                    String phases) {
+                    boolean hops, String phases) {
 
     static final String USAGE = String.join("\n",
             "IngestBenchmark [--name=value ...]",
@@ -51,6 +53,7 @@ record BenchOptions(int connections, int rounds, Duration round, Duration warmup
             "  --handler-diagnostic=false    also measure Kafka-only reference handlers, blocking and async (+~30 s)",
             "  --driver=auto              closed-loop rounds by wrk (auto: when on the PATH) or by the Java generator (java)",
             "  --wrk-threads=1            wrk's threads (-t)",
+            "  --hops=true                the hop probe in the webhook-to-Redis phase (three consumers of its own)",
             "  --phases=all               all, or pipeline: only the webhook-to-Redis phase (and its warm-up)",
             "Environment: REDIS_URL (used when it answers PING, else a Redis is started).");
 
@@ -82,6 +85,7 @@ record BenchOptions(int connections, int rounds, Duration round, Duration warmup
                 bool(given, "handler-diagnostic", false),
                 choice(given, "driver", "auto", "auto", "wrk", "java"),
                 integer(given, "wrk-threads", 1, 1, 16),
+                bool(given, "hops", true),
                 choice(given, "phases", "all", "all", "pipeline"));
         if (!given.isEmpty()) {
             throw new UsageException("unknown flag(s): " + given.keySet());
@@ -94,10 +98,10 @@ record BenchOptions(int connections, int rounds, Duration round, Duration warmup
         return String.format("--connections=%d --rounds=%d --round-seconds=%d --warmup-seconds=%d --bodies=%d"
                         + " --latency-connections=%d --latency-seconds=%d --redis-rate=%d --redis-seconds=%d"
                         + " --redis-drain-seconds=%d --redis-warmup-seconds=%d --access-log-diagnostic=%b"
-                        + " --handler-diagnostic=%b --driver=%s --wrk-threads=%d --phases=%s",
+                        + " --handler-diagnostic=%b --driver=%s --wrk-threads=%d --hops=%b --phases=%s",
                 connections, rounds, round.toSeconds(), warmup.toSeconds(), bodies, latencyConnections,
                 latency.toSeconds(), redisRate, redis.toSeconds(), redisDrain.toSeconds(), redisWarmup.toSeconds(),
-                accessLogDiagnostic, handlerDiagnostic, driver, wrkThreads, phases);
+                accessLogDiagnostic, handlerDiagnostic, driver, wrkThreads, hops, phases);
     }
 
     private static int integer(Map<String, String> given, String name, int def, int min, int max) {

@@ -225,19 +225,25 @@ public final class IngestBenchmark {
                         ? " (not drained after " + PIPELINE_WARMUP_DRAIN.toSeconds() + " s: the phase starts with a backlog)"
                         : ""));
         int count = (int) Math.ceil(options.redisRate() * (double) options.redis().toSeconds());
-        try (HopProbe probe = HopProbe.start(stack.bootstrapServers(), stack.pipelineTopics().webhooksRaw().name(),
-                stack.pipelineTopics().events().name())) {
+        if (options.hops()) {
+            try (HopProbe probe = HopProbe.start(stack.bootstrapServers(), stack.pipelineTopics().webhooksRaw().name(),
+                    stack.pipelineTopics().events().name())) {
+                report.redis = redisPhase(generator, stack, signer, count, options.redis(), options.redisDrain());
+                report.hops = probe.stop();
+            }
+        } else {
             report.redis = redisPhase(generator, stack, signer, count, options.redis(), options.redisDrain());
-            report.hops = probe.stop();
         }
         RedisArrival.Result r = report.redis;
         HopProbe.Hops h = report.hops;
-        progress(String.format("hops after the ingress's send, p50 / p99 ms: raw %.1f / %.1f, events written %.1f / %.1f,"
-                        + " events committed %.1f / %.1f (%d, %d, %d records)",
-                h.raw().percentileMillis(0.5), h.raw().percentileMillis(0.99),
-                h.eventsWritten().percentileMillis(0.5), h.eventsWritten().percentileMillis(0.99),
-                h.eventsCommitted().percentileMillis(0.5), h.eventsCommitted().percentileMillis(0.99),
-                h.raw().count(), h.eventsWritten().count(), h.eventsCommitted().count()));
+        if (h != null) {
+            progress(String.format("hops after the ingress's send, p50 / p99 ms: raw %.1f / %.1f, events written"
+                            + " %.1f / %.1f, events committed %.1f / %.1f (%d, %d, %d records)",
+                    h.raw().percentileMillis(0.5), h.raw().percentileMillis(0.99),
+                    h.eventsWritten().percentileMillis(0.5), h.eventsWritten().percentileMillis(0.99),
+                    h.eventsCommitted().percentileMillis(0.5), h.eventsCommitted().percentileMillis(0.99),
+                    h.raw().count(), h.eventsWritten().count(), h.eventsCommitted().count()));
+        }
         progress(String.format("webhook-to-Redis at %,d/s: %d accepted, %d seen in Redis, p50 %.1f ms, p99 %.1f ms,"
                         + " max %.1f ms | %s", options.redisRate(), r.accepted(), r.seen(),
                 r.toRedis().percentileMillis(0.5), r.toRedis().percentileMillis(0.99), r.toRedis().maxMillis(),

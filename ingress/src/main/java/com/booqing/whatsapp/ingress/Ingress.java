@@ -73,8 +73,8 @@ import static com.booqing.whatsapp.ingress.http.Access.TENANT;
 public final class Ingress implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Ingress.class);
     private static final Logger access = LoggerFactory.getLogger("com.booqing.whatsapp.ingress.access");
-    /** The idle timeout of every open connection while {@code INGRESS_MAX_CONNECTIONS} are open. */
-    static final Duration IDLE_TIMEOUT_AT_LIMIT = Duration.ofSeconds(2);
+    /** The shortest idle timeout of open connections while {@code INGRESS_MAX_CONNECTIONS} are open. */
+    private static final Duration IDLE_TIMEOUT_AT_LIMIT = Duration.ofSeconds(2);
 
     private final IngressConfig config;
     private final IngressDependencies deps;
@@ -216,7 +216,9 @@ public final class Ingress implements AutoCloseable {
             // At the limit, connections that sit idle between requests (a provider's keep-alive pool after a retry
             // storm) would hold their slots for the whole idle timeout while new connections with a request wait
             // in the accept queue; Jetty applies this shorter idle timeout to every connection while the limit holds.
-            limit.setEndPointIdleTimeout(Math.min(config.idleTimeout().toMillis(), IDLE_TIMEOUT_AT_LIMIT.toMillis()));
+            // It stays above the longest wait for Kafka's acknowledgement, so a request being answered keeps its
+            // connection until it has its 200 or 503.
+            limit.setEndPointIdleTimeout(idleTimeoutAtLimit(config).toMillis());
             jetty.addBean(limit);
             httpThreads = jetty.getThreadPool();
         });
@@ -326,5 +328,12 @@ public final class Ingress implements AutoCloseable {
         } catch (Exception e) {
             log.warn("closing the {} failed: {}", what, e.toString());
         }
+    }
+
+    /** At the connection limit: 2 s, or the acknowledgement wait and a second if longer; never above the idle timeout. */
+    static Duration idleTimeoutAtLimit(IngressConfig config) {
+        Duration answer = config.kafkaAckTimeout().plusSeconds(1);
+        Duration atLimit = answer.compareTo(IDLE_TIMEOUT_AT_LIMIT) > 0 ? answer : IDLE_TIMEOUT_AT_LIMIT;
+        return atLimit.compareTo(config.idleTimeout()) < 0 ? atLimit : config.idleTimeout();
     }
 }

@@ -29,7 +29,9 @@ import java.util.Objects;
  *                       let a client that sends a byte now and then (slowloris) keep its connection for ever
  * @param maxConnections INGRESS_MAX_CONNECTIONS, connections held open at once (default 2000); beyond it the ingress
  *                       stops accepting until one closes, so a retry storm (every provider retrying while Kafka is
- *                       away) waits in the kernel's accept queue instead of in this JVM's heap
+ *                       away) waits in the kernel's accept queue instead of in this JVM's heap; while the limit
+ *                       holds, connections idle between requests are closed after 2 s (at least the acknowledgement
+ *                       wait + 1 s), so they make room
  * @param management     the management API's settings (waits, auth-failure limit, the gateway settings it uses)
  * @param stream         the live stream's settings (heartbeat, limits, token lifetime); the heartbeat is capped at
  *                       half the idle timeout, so a quiet stream is never closed as idle

@@ -47,7 +47,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(InfraExtension.class)
 class BrokerOutageIT {
     private static final ConcurrentMap<String, AtomicInteger> ERROR_KINDS = new ConcurrentHashMap<>();
-    /** Connections the machine did not establish in time: nothing was sent, and the poster retries like a provider. */
+    /**
+     * Connections the machine did not establish in time, or closed before reading a request on them: the ingress
+     * read nothing, and the poster retries like a provider.
+     */
     private static final ConcurrentMap<String, AtomicInteger> NOT_CONNECTED = new ConcurrentHashMap<>();
     private static final String ADMIN_KEY = "reliability-admin-key-0123456789";
 
@@ -121,7 +124,7 @@ class BrokerOutageIT {
                                 + " %d connection errors; all 2xx after %.1f s; Redis identical to the oracle%n",
                         load.deliveries.size(), rate, outageSeconds, answers, retries.get(), ioErrors.get(), sendEnd);
                 System.out.println("broker-outage: requests sent and not answered, by kind " + ERROR_KINDS
-                        + "; connections not established (retried) " + NOT_CONNECTED);
+                        + "; connections not established or closed unread (retried) " + NOT_CONNECTED);
                 assertThat(answers.keySet()).as("every answer is 2xx or 503")
                         .allMatch(c -> (c >= 200 && c < 300) || c == 503);
                 // A request the ingress holds past the poster's 15 s timeout is no answer at all. A connection the
@@ -152,8 +155,13 @@ class BrokerOutageIT {
             if (e != null) {
                 ioErrors.incrementAndGet();
                 Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                // A connection the server closed before it sent any byte of an answer (an idle keep-alive
+                // connection closed by the idle timeout just as the poster reused it, or one accepted past the
+                // connection limit and closed at once): the ingress never read that request, and the poster
+                // retries it like a provider does, as for a connection that was never established.
                 boolean notConnected = cause instanceof java.net.http.HttpConnectTimeoutException
-                        || cause instanceof java.net.ConnectException;
+                        || cause instanceof java.net.ConnectException
+                        || String.valueOf(cause.getMessage()).contains("header parser received no bytes");
                 (notConnected ? NOT_CONNECTED : ERROR_KINDS).computeIfAbsent(
                         cause.getClass().getSimpleName() + ": " + cause.getMessage(), k -> new AtomicInteger())
                         .incrementAndGet();
