@@ -30,6 +30,10 @@ import java.util.Objects;
  *                         to check them and to show their masks; the service refuses to start without a key
  * @param membership       PROCESSOR_INSTANCE_ID and PROCESSOR_SESSION_TIMEOUT_MS: how this instance belongs to its
  *                         consumer groups
+ * @param commitInterval   PROCESSOR_COMMIT_INTERVAL_MS (1-1,000, default 10): how often both Streams applications
+ *                         commit their exactly-once transactions. An event reaches the projector, and a management
+ *                         command's outcome its caller, only at the commit, so this is most of the webhook-to-Redis
+ *                         time; each commit costs the broker a transaction (processor INBOUND.md)
  */
 public record ProcessorConfig(
         String applicationId,
@@ -39,7 +43,10 @@ public record ProcessorConfig(
         GatewayConfig gateway,
         Topics topics,
         SecretBox secrets,
-        Membership membership) {
+        Membership membership,
+        Duration commitInterval) {
+
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(10);
 
     public static final String DEFAULT_APPLICATION_ID = "whatsapp-processor";
     public static final String DEFAULT_PROJECTOR_GROUP = "whatsapp-redis-projector";
@@ -87,11 +94,12 @@ public record ProcessorConfig(
     public ProcessorConfig(String applicationId, String projectorGroupId, Path stateDir, int streamThreads,
                            GatewayConfig gateway, Topics topics, SecretBox secrets) {
         this(applicationId, projectorGroupId, stateDir, streamThreads, gateway, topics, secrets,
-                Membership.dynamic());
+                Membership.dynamic(), DEFAULT_COMMIT_INTERVAL);
     }
 
     public ProcessorConfig {
         Objects.requireNonNull(membership, "membership");
+        Objects.requireNonNull(commitInterval, "commitInterval");
         Objects.requireNonNull(applicationId, "applicationId");
         Objects.requireNonNull(projectorGroupId, "projectorGroupId");
         Objects.requireNonNull(stateDir, "stateDir");
@@ -115,7 +123,8 @@ public record ProcessorConfig(
                 gateway,
                 Topics.withPrefix(prefix, Topics.DEFAULT_PARTITIONS),
                 SecretBox.fromEnv(env),
-                membership(env));
+                membership(env),
+                env.duration("PROCESSOR_COMMIT_INTERVAL_MS", DEFAULT_COMMIT_INTERVAL, ChronoUnit.MILLIS, 1, 1_000));
     }
 
     private static Membership membership(Env env) {

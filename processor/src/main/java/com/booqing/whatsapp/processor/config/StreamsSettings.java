@@ -19,6 +19,7 @@ public final class StreamsSettings {
         Properties p = properties(config.applicationId(), config.gateway().kafkaBootstrapServers(), config.stateDir(),
                 config.streamThreads(), config.topics());
         membership(p, config.membership(), "inbound");
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) config.commitInterval().toMillis());
         return p;
     }
 
@@ -31,7 +32,7 @@ public final class StreamsSettings {
                 .forEach((key, value) -> p.put(StreamsConfig.mainConsumerPrefix(key), value));
     }
 
-    static final int COMMIT_INTERVAL_MS = 20;
+    static final int COMMIT_INTERVAL_MS = (int) ProcessorConfig.DEFAULT_COMMIT_INTERVAL.toMillis();
 
     public static Properties properties(String applicationId, String bootstrapServers, Path stateDir, int threads,
                                         Topics topics) {
@@ -43,7 +44,8 @@ public final class StreamsSettings {
         // A webhook's events, its dedup entries and its consumed offset commit together or not at all.
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // Under exactly-once, events become visible to read_committed readers (the Redis projector) only when the
-        // transaction commits; the default 100 ms would be most of the webhook-to-Redis latency budget.
+        // transaction commits; Streams' default of 100 ms would be most of the webhook-to-Redis latency budget.
+        // PROCESSOR_COMMIT_INTERVAL_MS overrides it in production (properties(ProcessorConfig)).
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.webhooksDeadLetter().name());
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Deserialization.class);
@@ -58,6 +60,7 @@ public final class StreamsSettings {
         Properties p = managementProperties(config.managementApplicationId(), config.gateway().kafkaBootstrapServers(),
                 config.stateDir(), config.streamThreads());
         membership(p, config.membership(), "management");
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) config.commitInterval().toMillis());
         return p;
     }
 
