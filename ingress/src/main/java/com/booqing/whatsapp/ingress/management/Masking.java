@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.ingress.management;
 
+import com.booqing.whatsapp.common.crypto.SecretMask;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,12 +11,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The masking rule for secrets in API responses, shared by whoever renders a resource (the processor renders
- * endpoints into outcomes and Redis; the ingress renders what it reads):
+ * Secrets in API responses:
  * <ul>
- *   <li>{@link #mask(String)} of the plaintext: 24 characters or more show the first four and the last four
- *       ({@code EAAG****9fQx}); 12 to 23 show only the last four ({@code ****9fQx}); shorter ones nothing
- *       ({@code ****}). Never more than a third of the secret, never more than eight characters of it.</li>
+ *   <li>{@link #mask(String)} of the plaintext: common's {@link SecretMask}, the rule the processor also uses when
+ *       it renders endpoints into outcomes and Redis ({@code EAAG****9fQx}, {@code ****9fQx}, {@code ****}).</li>
  *   <li>{@link #scrub(JsonNode)} on everything the ingress answers: fields named like secrets
  *       ({@link #SECRET_FIELDS}) that do not already hold a mask become {@code ****} (a sealed token, or a
  *       plaintext that slipped through, is never shown), and {@link #REMOVED_FIELDS} (key hashes, session data)
@@ -23,32 +22,31 @@ import java.util.Set;
  * </ul>
  */
 public final class Masking {
-    public static final String HIDDEN = "****";
+    public static final String HIDDEN = SecretMask.HIDDEN;
     public static final Set<String> SECRET_FIELDS = Set.of("apiKey", "accessToken", "appSecret", "hmacKey",
             "webhookSecret", "verifyToken", "jwtKey", "secret", "password", "token");
     public static final Set<String> REMOVED_FIELDS = Set.of("sha256Hex", "sessionData", "session");
-    private static final int MAX_MASK_LENGTH = 4 + HIDDEN.length() + 4;
 
     private Masking() {
     }
 
+    /** {@link SecretMask#of}, the one rule of the gateway; null stays null (no secret, no field). */
     public static String mask(String plaintext) {
-        if (plaintext == null) {
-            return null;
-        }
-        int n = plaintext.length();
-        if (n >= 24) {
-            return plaintext.substring(0, 4) + HIDDEN + plaintext.substring(n - 4);
-        }
-        if (n >= 12) {
-            return HIDDEN + plaintext.substring(n - 4);
-        }
-        return HIDDEN;
+        return plaintext == null ? null : SecretMask.of(plaintext);
     }
 
-    /** A value {@link #mask(String)} could have produced. */
+    /** A value {@link #mask(String)} could have produced: {@code ****}, {@code ****wxyz} or {@code abcd****wxyz}. */
     public static boolean isMask(String value) {
-        return value != null && value.length() <= MAX_MASK_LENGTH && value.contains(HIDDEN);
+        if (value == null) {
+            return false;
+        }
+        int at = value.indexOf(HIDDEN);
+        if (at < 0) {
+            return false;
+        }
+        int head = value.codePointCount(0, at);
+        int tail = value.codePointCount(at + HIDDEN.length(), value.length());
+        return head == 0 && (tail == 0 || tail == SecretMask.SHOWN) || head == SecretMask.SHOWN && tail == SecretMask.SHOWN;
     }
 
     /** A copy of the JSON with secrets masked and hashes and session data dropped. */

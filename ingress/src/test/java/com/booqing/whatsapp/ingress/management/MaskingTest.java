@@ -33,6 +33,19 @@ class MaskingTest {
     }
 
     @Test
+    void neverSplitsACharacterOutsideTheBasicPlaneAndKeepsOnlyTrueMasksWhenScrubbing() {
+        String emoji = "\uD83D\uDD11";
+        String secret = emoji.repeat(24);
+
+        String mask = Masking.mask(secret);
+
+        assertThat(mask).isEqualTo(emoji.repeat(4) + "****" + emoji.repeat(4));
+        assertThat(Masking.isMask(mask)).isTrue();
+        assertThat(Masking.isMask("abcd****efghijkl")).as("a plaintext that merely contains ****").isFalse();
+        assertThat(Masking.isMask("ab****cd")).isFalse();
+    }
+
+    @Test
     void scrubsSecretFieldsAtAnyDepthAndDropsHashesAndSessions() throws Exception {
         JsonNode in = json.readTree("{\"apiKey\":\"plain-api-key-value\",\"webhookSecret\":\"abcd****wxyz\","
                 + "\"items\":[{\"hmacKey\":\"v1.k.sealedtoken\",\"appSecret\":null,\"name\":\"kept\"}],"

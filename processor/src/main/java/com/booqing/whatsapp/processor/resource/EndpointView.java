@@ -3,6 +3,7 @@ package com.booqing.whatsapp.processor.resource;
 import com.booqing.whatsapp.common.config.GatewayConfig;
 import com.booqing.whatsapp.common.crypto.Sealed;
 import com.booqing.whatsapp.common.crypto.SecretBox;
+import com.booqing.whatsapp.common.crypto.SecretMask;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.json.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package com.booqing.whatsapp.processor.resource;
+package com.booqing.whatsapp.common.crypto;
 
 import org.junit.jupiter.api.Test;
 
