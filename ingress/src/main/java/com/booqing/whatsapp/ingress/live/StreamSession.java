@@ -41,6 +41,8 @@ final class StreamSession implements WriteListener, AsyncListener {
     private ServletOutputStream out;
     private boolean unflushed;
     private boolean ended;
+    /** The container ended the request itself (an error, or its completion): the response is no longer ours. */
+    private boolean containerEnded;
     private final long createdAt = System.nanoTime();
 
     StreamSession(String tenantId, Caller caller, int maxQueuedBytes, Executor completions) {
@@ -123,12 +125,18 @@ final class StreamSession implements WriteListener, AsyncListener {
 
     private void finish(End why) {
         Consumer<End> told;
+        boolean answer;
         synchronized (this) {
             told = onEnd;
             onEnd = end -> { };
+            answer = !containerEnded;
         }
         told.accept(why);
-        done.complete(null); // Javalin then logs the request and completes the async context
+        if (answer) {
+            done.complete(null); // Javalin then logs the request and completes the async context
+        }
+        // Otherwise the future stays open: completing it would make Javalin finish a response the container has
+        // already finished and recycled, and its error handling then failed on that response over and over.
     }
 
     /** Registered but never taken over by its request (which failed before): ends it, so it cannot linger. */
@@ -195,17 +203,25 @@ final class StreamSession implements WriteListener, AsyncListener {
 
     @Override
     public void onComplete(AsyncEvent event) {
-        end(End.CLIENT_GONE);
+        endedByContainer();
     }
 
     @Override
     public void onTimeout(AsyncEvent event) {
-        end(End.CLIENT_GONE);
+        endedByContainer();
     }
 
     @Override
     public void onError(AsyncEvent event) {
-        end(End.CLIENT_GONE);
+        endedByContainer();
+    }
+
+    /** The container completes (or has completed) the request on its own: end the stream without answering it. */
+    private void endedByContainer() {
+        synchronized (this) {
+            containerEnded = true;
+            endLocked(End.CLIENT_GONE);
+        }
     }
 
     @Override
