@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.e2e;
 
+import com.booqing.whatsapp.testkit.canary.AuditedHttpClient;
 import com.booqing.whatsapp.simulator.RecordedRequest;
 import com.booqing.whatsapp.simulator.WebhookDelivery;
 import com.booqing.whatsapp.testkit.Infra;
@@ -36,7 +37,8 @@ class FirstMessageEndToEndIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Pipeline pipeline;
     private static JedisPooled redis;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = AuditedHttpClient.of(HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5)).build());
 
     @BeforeAll
     static void startPipeline(Infra infra) {

@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.e2e;
 
+import com.booqing.whatsapp.testkit.canary.Canaries;
 import com.booqing.whatsapp.e2e.RestClient.Answer;
 import com.booqing.whatsapp.simulator.PairingTimings;
 import com.booqing.whatsapp.simulator.SimEndpoint;
@@ -19,10 +20,8 @@ import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -370,9 +369,7 @@ class ManagementStoryIT {
     }
 
     private static String secret(String name) {
-        byte[] random = new byte[16];
-        new SecureRandom().nextBytes(random);
-        String s = name + "-" + HexFormat.of().formatHex(random);
+        String s = Canaries.text("e2e management story " + name, name + "-");
         SECRETS.add(s);
         return s;
     }

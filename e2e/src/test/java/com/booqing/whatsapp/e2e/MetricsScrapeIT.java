@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.e2e;
 
+import com.booqing.whatsapp.testkit.canary.AuditedHttpClient;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -63,7 +64,8 @@ class MetricsScrapeIT {
     private static final Path PROJECT = projectRoot();
     private static Pipeline pipeline;
     private static CapturedLogs logs;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = AuditedHttpClient.of(HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5)).build());
 
     @BeforeAll
     static void startPipeline(Infra infra) {

@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.e2e;
 
+import com.booqing.whatsapp.testkit.canary.Canaries;
 import com.booqing.whatsapp.common.config.Env;
 import com.booqing.whatsapp.common.config.GatewayConfig;
 import com.booqing.whatsapp.common.crypto.SecretBox;
@@ -38,12 +39,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import redis.clients.jedis.JedisPooled;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,7 +63,7 @@ import java.util.concurrent.TimeUnit;
  * Evolution jwt_key).
  */
 final class Pipeline implements AutoCloseable {
-    static final String ADMIN_KEY = "e2e-admin-key-0123456789";
+    static final String ADMIN_KEY = Canaries.text("e2e admin API key");
     static final String PHONE_NUMBER_ID = "100000000000001";
     static final String API_VERSION = "v23.0";
     /** Short enough to keep the suite fast, long enough for a loaded machine's loopback. */
@@ -173,14 +172,12 @@ final class Pipeline implements AutoCloseable {
     }
 
     Pipeline(Infra infra, Map<String, String> extraEnv, List<TenantSpec> specs, Options options) {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
         Map<String, String> vars = new HashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers(),
                 "REDIS_URL", infra.redisUrl(),
                 "WHATSAPP_TOPIC_PREFIX", infra.uniqueId("e2e") + "-",
                 "WHATSAPP_REDIS_NAMESPACE", infra.newRedisKeys().namespace(),
-                "WHATSAPP_ENCRYPTION_KEYS", "k1:" + Base64.getEncoder().encodeToString(key),
+                "WHATSAPP_ENCRYPTION_KEYS", Canaries.encryptionKeys("k1"),
                 "WHATSAPP_ADMIN_API_KEY", ADMIN_KEY,
                 "WHATSAPP_DEFAULT_TIMEOUT", "5000",
                 "INGRESS_HOST", "127.0.0.1",
@@ -268,8 +265,8 @@ final class Pipeline implements AutoCloseable {
         for (EndpointSpec e : spec.endpoints()) {
             String id = infra.uniqueId("ep");
             String simId = spec.name() + "-" + e.name() + "-" + id;
-            String apiKey = "e2e-api-key-" + id;
-            String webhookSecret = "e2e-webhook-secret-" + id;
+            String apiKey = Canaries.text("e2e " + e.provider() + " API key");
+            String webhookSecret = Canaries.text("e2e " + e.provider() + " webhook secret");
             GatewayEndpoint registered = switch (e.provider()) {
                 case CLOUD_API -> new GatewayEndpoint(e.name(), tenant, id, e.provider(), simId,
                         simulator.registerCloudApi(simId, PHONE_NUMBER_ID, apiKey, webhookSecret, null), apiKey,
@@ -324,7 +321,7 @@ final class Pipeline implements AutoCloseable {
                 e.provider() == ProviderType.EVOLUTION ? e.account() : null,
                 secrets.seal(e.apiKey(), Endpoint.secretContext(tenant, id, "apiKey")),
                 secrets.seal(e.webhookSecret(), Endpoint.secretContext(tenant, id, "webhookSecret")),
-                cloud ? secrets.seal("e2e-verify-" + id, Endpoint.secretContext(tenant, id, "verifyToken")) : null,
+                cloud ? secrets.seal(Canaries.text("e2e cloud verify token"), Endpoint.secretContext(tenant, id, "verifyToken")) : null,
                 true, primary, 1, now, now);
     }
 

@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.e2e;
 
+import com.booqing.whatsapp.testkit.canary.AuditedHttpClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -19,7 +20,8 @@ final class RestClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String baseUrl;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = AuditedHttpClient.of(HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5)).build());
 
     RestClient(String baseUrl) {
         this.baseUrl = baseUrl;

@@ -83,14 +83,16 @@ class DevicesIT {
 
     private static Setup waha(Infra infra, Simulator sim, boolean paired, DeviceStatus deviceStatus) {
         String id = infra.uniqueId("ep");
-        SimEndpoint s = sim.registerWaha(id, new WahaSettings("front", "token-" + id, null, null, null, paired), null,
+        SimEndpoint s = sim.registerWaha(id,
+                new WahaSettings("front", Fixture.token(id), null, null, null, paired), null,
                 false);
         return withDevice(infra, sim, s, ProviderType.WAHA, "front", deviceStatus);
     }
 
     private static Setup evolution(Infra infra, Simulator sim, boolean paired, DeviceStatus deviceStatus) {
         String id = infra.uniqueId("ep");
-        SimEndpoint s = sim.registerEvolution(id, new EvolutionSettings("front-desk", "token-" + id, null, null, null,
+        SimEndpoint s = sim.registerEvolution(id,
+                new EvolutionSettings("front-desk", Fixture.token(id), null, null, null,
                 null, paired, false, null), null, false);
         return withDevice(infra, sim, s, ProviderType.EVOLUTION, "front-desk", deviceStatus);
     }
@@ -169,7 +171,8 @@ class DevicesIT {
     void connectWithPhoneNumberReturnsPairingCodeWithWaha(Infra infra) {
         Setup s = waha(infra, patient, false, DeviceStatus.DISCONNECTED);
         // A session that does not exist yet is created.
-        assertThat(fx.call("DELETE", s.simEndpoint().apiUrl() + "/api/sessions/front", "X-Api-Key", "token-" + s.id()))
+        assertThat(fx.call("DELETE", s.simEndpoint().apiUrl() + "/api/sessions/front", "X-Api-Key",
+                Fixture.token(s.id())))
                 .isEqualTo(200);
         patient.clearRequests(s.id());
 
@@ -191,7 +194,7 @@ class DevicesIT {
         Setup s = evolution(infra, patient, false, DeviceStatus.DISCONNECTED);
         // An instance that does not exist yet is created, and its token kept, sealed.
         assertThat(fx.call("DELETE", s.simEndpoint().apiUrl() + "/instance/delete/front-desk", "apikey",
-                "token-" + s.id())).isEqualTo(200);
+                Fixture.token(s.id()))).isEqualTo(200);
         patient.clearRequests(s.id());
 
         fx.command(s.device(), DeviceCommand.Action.CONNECT, "5511987654321");
@@ -284,7 +287,7 @@ class DevicesIT {
         // A drop the monitor sees itself: the session stops; the first attempt brings it back.
         Setup back = waha(infra, patient, true, DeviceStatus.CONNECTED);
         assertThat(fx.call("POST", back.simEndpoint().apiUrl() + "/api/sessions/front/stop", "X-Api-Key",
-                "token-" + back.id())).isEqualTo(201);
+                Fixture.token(back.id()))).isEqualTo(201);
 
         DeviceEvent dropped = awaitEvent(back.device(), DeviceStatus.DISCONNECTED);
         DeviceEvent attempt = awaitEvent(back.device(), DeviceStatus.CONNECTING);
@@ -300,7 +303,7 @@ class DevicesIT {
         // A drop reported by webhook (the processor's record), of a session that cannot come back: it is gone.
         Setup gone = waha(infra, patient, true, DeviceStatus.CONNECTED);
         assertThat(fx.call("DELETE", gone.simEndpoint().apiUrl() + "/api/sessions/front", "X-Api-Key",
-                "token-" + gone.id())).isEqualTo(200);
+                Fixture.token(gone.id()))).isEqualTo(200);
         Device reported = new Device(gone.device().id(), gone.device().tenantId(), gone.id(), "front desk", null,
                 DeviceStatus.DISCONNECTED, null, null, 0, 0, gone.device().createdAt(), Instant.now());
         fx.put(fx.topics.devices(), reported.id(), reported);
@@ -328,7 +331,7 @@ class DevicesIT {
         // WAHA: the phone unlinks the session, which starts again showing a QR code.
         Setup waha = waha(infra, patient, true, DeviceStatus.CONNECTED);
         assertThat(fx.call("POST", waha.simEndpoint().apiUrl() + "/api/sessions/front/logout", "X-Api-Key",
-                "token-" + waha.id())).isEqualTo(201);
+                Fixture.token(waha.id()))).isEqualTo(201);
 
         DeviceEvent error = awaitEvent(waha.device(), DeviceStatus.ERROR);
 
@@ -342,7 +345,7 @@ class DevicesIT {
         fx.put(fx.topics.devices(), loggedOut.id(), loggedOut);
         awaitMonitorSees(loggedOut);
         assertThat(fx.call("DELETE", evo.simEndpoint().apiUrl() + "/instance/logout/front-desk", "apikey",
-                "token-" + evo.id())).isEqualTo(200);
+                Fixture.token(evo.id()))).isEqualTo(200);
 
         Thread.sleep(RECONNECT.multipliedBy(6).toMillis());
         assertThat(calls(waha)).doesNotContain("POST /api/sessions/front/restart", "POST /api/sessions/front/start");

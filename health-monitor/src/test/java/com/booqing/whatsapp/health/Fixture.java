@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.health;
 
+import com.booqing.whatsapp.testkit.canary.Canaries;
 import com.booqing.whatsapp.common.config.Env;
 import com.booqing.whatsapp.common.config.GatewayConfig;
 import com.booqing.whatsapp.common.crypto.SecretBox;
@@ -31,7 +32,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,13 +60,13 @@ final class Fixture implements AutoCloseable {
     final Records<DeviceSession> sessions;
     private final KafkaProducer<byte[], byte[]> producer;
     private final HttpClient http = HttpClient.newHttpClient();
+    /** The Cloud API app secret of the simulated numbers (the health monitor never needs it). */
+    static final String APP_SECRET = Canaries.text("health-monitor cloud app secret");
 
     Fixture(Infra infra) {
         this.infra = infra;
         this.topics = infra.newTopics();
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        this.box = new SecretBox(Map.of("it", key));
+        this.box = new SecretBox(Map.of("it", Canaries.key("health-monitor encryption key")));
         this.producer = new KafkaProducer<>(KafkaClients.durableProducer(infra.bootstrapServers(), "it-producer",
                 Duration.ofSeconds(20), Duration.ofSeconds(30)), new ByteArraySerializer(), new ByteArraySerializer());
         this.health = new Records<>(infra.bootstrapServers(), topics.endpointHealth());
@@ -109,7 +109,15 @@ final class Fixture implements AutoCloseable {
         }
     }
 
-    /** An endpoint whose key is "token-" + its id, as the simulator endpoints are given. */
+    /**
+     * The API key of the simulator endpoint {@code id}: the same for the same id, random across runs, and a
+     * secret canary of the audit (issue 9).
+     */
+    static String token(String id) {
+        return Canaries.derived("health-monitor endpoint API key", "token-", id);
+    }
+
+    /** An endpoint whose key is {@link #token(String)} of its id, as the simulator endpoints are given. */
     Endpoint endpoint(String tenant, String id, ProviderType provider, String apiUrl, String sessionOrInstance,
                       boolean primary, int weight) {
         Instant now = Instant.now();
@@ -118,7 +126,7 @@ final class Fixture implements AutoCloseable {
                 provider == ProviderType.CLOUD_API ? PHONE_NUMBER_ID : null,
                 provider == ProviderType.WAHA ? sessionOrInstance : null,
                 provider == ProviderType.EVOLUTION ? sessionOrInstance : null,
-                box.seal("token-" + id, Endpoint.secretContext(tenant, id, "apiKey")), null, null, true, primary,
+                box.seal(token(id), Endpoint.secretContext(tenant, id, "apiKey")), null, null, true, primary,
                 weight, now, now);
         put(topics.endpoints(), id, e);
         return e;

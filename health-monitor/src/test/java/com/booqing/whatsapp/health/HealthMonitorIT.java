@@ -78,7 +78,8 @@ class HealthMonitorIT {
     @Test
     void endpointGoingDarkTurnsUnhealthyAfterTheThresholdAndHealthyAgainWhenBack(Infra infra) {
         String id = infra.uniqueId("ep");
-        SimEndpoint sim = simulator.registerCloudApi(id, Fixture.PHONE_NUMBER_ID, "token-" + id, "app-secret", null);
+        SimEndpoint sim = simulator.registerCloudApi(id, Fixture.PHONE_NUMBER_ID, Fixture.token(id),
+                Fixture.APP_SECRET, null);
         Endpoint endpoint = fx.endpoint(infra.uniqueId("tenant"), id, ProviderType.CLOUD_API, sim.apiUrl(), null, true,
                 1);
 
@@ -114,14 +115,14 @@ class HealthMonitorIT {
     @Test
     void wahaEndpointGoingDarkTurnsUnhealthyAndBack(Infra infra) {
         String id = infra.uniqueId("ep");
-        SimEndpoint sim = simulator.registerWaha(id, "front", "token-" + id, null, null);
+        SimEndpoint sim = simulator.registerWaha(id, "front", Fixture.token(id), null, null);
         Endpoint endpoint = fx.endpoint(infra.uniqueId("tenant"), id, ProviderType.WAHA, sim.apiUrl(), "front", true,
                 1);
 
         awaitLatest(endpoint.id(), HealthState.HEALTHY);
         assertThat(simulator.requests(id)).first().satisfies(r -> {
             assertThat(r.method() + " " + r.path()).isEqualTo("GET /api/sessions/front");
-            assertThat(r.header("X-Api-Key")).isEqualTo("token-" + id);
+            assertThat(r.header("X-Api-Key")).isEqualTo(Fixture.token(id));
         });
 
         simulator.fault(id, Fault.dark());
@@ -136,7 +137,8 @@ class HealthMonitorIT {
     @Test
     void wahaSessionThatIsNotWorkingIsUnhealthyWithItsStatus(Infra infra) {
         String id = infra.uniqueId("ep");
-        SimEndpoint sim = simulator.registerWaha(id, new WahaSettings("front", "token-" + id, null, null, null, false),
+        SimEndpoint sim = simulator.registerWaha(id,
+                new WahaSettings("front", Fixture.token(id), null, null, null, false),
                 null, true);
         Endpoint endpoint = fx.endpoint(infra.uniqueId("tenant"), id, ProviderType.WAHA, sim.apiUrl(), "front", true,
                 1);
@@ -149,13 +151,13 @@ class HealthMonitorIT {
     @Test
     void evolutionConnectedButSilentIsCaught(Infra infra) {
         String id = infra.uniqueId("ep");
-        SimEndpoint sim = simulator.registerEvolution(id, "front-desk", "token-" + id, null, null);
+        SimEndpoint sim = simulator.registerEvolution(id, "front-desk", Fixture.token(id), null, null);
         Endpoint endpoint = fx.endpoint(infra.uniqueId("tenant"), id, ProviderType.EVOLUTION, sim.apiUrl(),
                 "front-desk", true, 1);
         awaitLatest(endpoint.id(), HealthState.HEALTHY);
         assertThat(simulator.requests(id)).first().satisfies(r -> {
             assertThat(r.method() + " " + r.path()).isEqualTo("GET /instance/connectionState/front-desk");
-            assertThat(r.header("apikey")).isEqualTo("token-" + id);
+            assertThat(r.header("apikey")).isEqualTo(Fixture.token(id));
         });
 
         // The instance still says "open", but answers only after the probe has given up (timeout 1000 ms).
@@ -173,8 +175,10 @@ class HealthMonitorIT {
         String tenant = infra.uniqueId("tenant");
         String a = infra.uniqueId("ep");
         String b = infra.uniqueId("ep");
-        SimEndpoint simA = simulator.registerCloudApi(a, Fixture.PHONE_NUMBER_ID, "token-" + a, "secret", null);
-        SimEndpoint simB = simulator.registerCloudApi(b, Fixture.PHONE_NUMBER_ID, "token-" + b, "secret", null);
+        SimEndpoint simA = simulator.registerCloudApi(a, Fixture.PHONE_NUMBER_ID, Fixture.token(a),
+                Fixture.APP_SECRET, null);
+        SimEndpoint simB = simulator.registerCloudApi(b, Fixture.PHONE_NUMBER_ID, Fixture.token(b),
+                Fixture.APP_SECRET, null);
         fx.endpoint(tenant, a, ProviderType.CLOUD_API, simA.apiUrl(), null, true, 1);
         fx.endpoint(tenant, b, ProviderType.CLOUD_API, simB.apiUrl(), null, false, 1);
         awaitLatest(a, HealthState.HEALTHY);

@@ -69,7 +69,8 @@ class ScaleOutIT {
                 if (perPartition[p] < 2) {
                     perPartition[p]++;
                     ids.add(id);
-                    SimEndpoint sim = simulator.registerCloudApi(id, Fixture.PHONE_NUMBER_ID, "token-" + id, "s", null);
+                    SimEndpoint sim = simulator.registerCloudApi(id, Fixture.PHONE_NUMBER_ID, Fixture.token(id),
+                            Fixture.APP_SECRET, null);
                     fx.endpoint(tenant, id, ProviderType.CLOUD_API, sim.apiUrl(), null, ids.size() == 1, 1);
                 }
             }

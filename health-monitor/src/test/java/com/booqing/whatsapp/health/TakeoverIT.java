@@ -53,7 +53,8 @@ class TakeoverIT {
                 awaitSplit(fx.topics.endpoints().partitions(), () -> a.ownedPartitions(), () -> b.ownedPartitions());
                 String tenant = infra.uniqueId("tenant");
                 String id = infra.uniqueId("ep");
-                SimEndpoint s = sim.registerWaha(id, new WahaSettings("front", "token-" + id, null, null, null, true),
+                SimEndpoint s = sim.registerWaha(id,
+                        new WahaSettings("front", Fixture.token(id), null, null, null, true),
                         null, false);
                 Endpoint e = fx.endpoint(tenant, id, ProviderType.WAHA, s.apiUrl(), "front", true, 1);
                 Device connected = fx.device(tenant, infra.uniqueId("dev"), e.id(), DeviceStatus.CONNECTED);
@@ -62,7 +63,7 @@ class TakeoverIT {
                 HealthMonitor owner = a.owns(id) ? a : b;
                 HealthMonitor other = owner == a ? b : a;
                 // The session is gone for good, so every attempt fails; the drop comes as a webhook would report it.
-                assertThat(fx.call("DELETE", s.apiUrl() + "/api/sessions/front", "X-Api-Key", "token-" + id))
+                assertThat(fx.call("DELETE", s.apiUrl() + "/api/sessions/front", "X-Api-Key", Fixture.token(id)))
                         .isEqualTo(200);
                 fx.put(fx.topics.devices(), connected.id(), new Device(connected.id(), tenant, id, "front desk", null,
                         DeviceStatus.DISCONNECTED, null, null, 0, 0, connected.createdAt(), Instant.now()));
@@ -118,7 +119,7 @@ class TakeoverIT {
                         () -> b.deviceCommandPartitions());
                 String tenant = infra.uniqueId("tenant");
                 String id = infra.uniqueId("ep");
-                SimEndpoint s = sim.registerWaha(id, new WahaSettings("front", "token-" + id, null, null, null,
+                SimEndpoint s = sim.registerWaha(id, new WahaSettings("front", Fixture.token(id), null, null, null,
                         false), null, false);
                 Endpoint e = fx.endpoint(tenant, id, ProviderType.WAHA, s.apiUrl(), "front", true, 1);
                 Device d = fx.device(tenant, infra.uniqueId("dev"), e.id(), DeviceStatus.DISCONNECTED);

@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.ingress;
 
+import com.booqing.whatsapp.testkit.canary.AuditedHttpClient;
 import com.booqing.whatsapp.common.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -93,8 +94,8 @@ final class Api {
      * its end, for an error), at most 5 s, and the connection is then closed.
      */
     Reply stream(String path, String key) {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-                .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        java.net.http.HttpClient http = AuditedHttpClient.of(java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build());
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(client.getOrigin() + path)).GET();
         if (key != null) {
             b.header("Authorization", "Bearer " + key);

@@ -1,5 +1,7 @@
 package com.booqing.whatsapp.ingress;
 
+import com.booqing.whatsapp.testkit.canary.AuditedHttpClient;
+import com.booqing.whatsapp.testkit.canary.Canaries;
 import com.booqing.whatsapp.common.config.Env;
 import com.booqing.whatsapp.common.config.GatewayConfig;
 import com.booqing.whatsapp.common.crypto.SecretBox;
@@ -40,8 +42,8 @@ import static org.awaitility.Awaitility.await;
 /** The ingress as IngressMain wires it, against the real broker: HTTP in, records on the topics out. */
 @KafkaAndRedis
 class IngressIT {
-    static final String ADMIN_KEY = "it-admin-key-0123456789abcdef";
-    static final String APP_SECRET = "it-app-secret";
+    static final String ADMIN_KEY = Canaries.text("ingress IT admin API key");
+    static final String APP_SECRET = Canaries.text("ingress cloud app secret");
 
     final Infra infra;
     final Topics topics;
@@ -49,8 +51,8 @@ class IngressIT {
     final SecretBox box = TestEndpoints.newSecretBox();
     final String tenant;
     final String endpointId;
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http = AuditedHttpClient.of(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build());
     Ingress ingress;
 
     IngressIT(Infra infra) {
@@ -63,7 +65,7 @@ class IngressIT {
 
     @BeforeEach
     void startIngress() throws Exception {
-        Endpoint endpoint = TestEndpoints.cloudApi(box, tenant, endpointId, APP_SECRET, "it-verify-token");
+        Endpoint endpoint = TestEndpoints.cloudApi(box, tenant, endpointId, APP_SECRET, Canaries.text("ingress cloud verify token"));
         try (KafkaProducer<byte[], byte[]> admin = new KafkaProducer<>(KafkaClients.durableProducer(
                 infra.bootstrapServers(), "it-endpoint-writer", Duration.ofSeconds(10), Duration.ofSeconds(30)))) {
             admin.send(AckedPublisher.encode(topics.endpoints(),

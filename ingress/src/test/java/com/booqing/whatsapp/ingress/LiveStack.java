@@ -1,5 +1,7 @@
 package com.booqing.whatsapp.ingress;
 
+import com.booqing.whatsapp.testkit.canary.AuditedHttpClient;
+import com.booqing.whatsapp.testkit.canary.Canaries;
 import com.booqing.whatsapp.common.config.Env;
 import com.booqing.whatsapp.common.config.GatewayConfig;
 import com.booqing.whatsapp.common.crypto.SecretBox;
@@ -42,7 +44,9 @@ import static org.awaitility.Awaitility.await;
  * monitor and the processor would publish for the live stream.
  */
 final class LiveStack implements AutoCloseable {
-    static final String ADMIN_KEY = "live-admin-key-0123456789abcdef";
+    /** The WAHA HMAC key of every endpoint here. */
+    static final String HMAC_KEY = Canaries.text("ingress live WAHA HMAC key");
+    static final String ADMIN_KEY = Canaries.text("ingress live admin API key");
 
     /** A tenant with one WAHA endpoint and a key of its own. */
     record Tenant(String id, String endpointId, String deviceId, String key) {
@@ -52,8 +56,8 @@ final class LiveStack implements AutoCloseable {
     final Topics topics;
     final RedisKeys keys;
     final SecretBox box = TestEndpoints.newSecretBox();
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http = AuditedHttpClient.of(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build());
     private final KafkaProducer<byte[], byte[]> producer;
     private final NewIds ids = new NewIds();
     Ingress ingress;
@@ -70,7 +74,7 @@ final class LiveStack implements AutoCloseable {
     Tenant tenant(String prefix) {
         String tenantId = infra.uniqueId(prefix);
         String endpointId = ids.endpointId();
-        Endpoint endpoint = TestEndpoints.endpoint(box, tenantId, endpointId, ProviderType.WAHA, "hmac-key-secret-1",
+        Endpoint endpoint = TestEndpoints.endpoint(box, tenantId, endpointId, ProviderType.WAHA, HMAC_KEY,
                 null, true);
         publish(topics.endpoints(), endpointId, endpoint);
         ApiKeys.Issued key = ApiKeys.issue(tenantId, Instant.now(), ids);

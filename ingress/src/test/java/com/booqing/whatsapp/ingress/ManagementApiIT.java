@@ -1,5 +1,7 @@
 package com.booqing.whatsapp.ingress;
 
+import com.booqing.whatsapp.testkit.canary.AuditedHttpClient;
+import com.booqing.whatsapp.testkit.canary.Canaries;
 import com.booqing.whatsapp.common.device.DeviceCommand;
 import com.booqing.whatsapp.common.endpoint.EndpointHealth;
 import com.booqing.whatsapp.common.endpoint.HealthState;
@@ -26,10 +28,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @KafkaAndRedis
 class ManagementApiIT {
-    static final String WAHA_API_KEY = "waha-KEY-7f3b9c1d2e4a";
-    static final String WAHA_HMAC = "hmac-SECRET-a1b2c3d4e5f6a7b8";
-    static final String EVO_API_KEY = "evo-APIKEY-0q9w8e7r6t5y";
-    static final String EVO_JWT = "evo-JWT-z1x2c3v4b5n6m7";
+    // Literal: their masks are asserted. Registered as canaries of the secret audit (issue 9).
+    static final String WAHA_API_KEY = Canaries.register("ingress management WAHA API key", "waha-KEY-7f3b9c1d2e4a");
+    static final String WAHA_HMAC = Canaries.register("ingress management WAHA HMAC key",
+            "hmac-SECRET-a1b2c3d4e5f6a7b8");
+    static final String EVO_API_KEY = Canaries.register("ingress management Evolution API key",
+            "evo-APIKEY-0q9w8e7r6t5y");
+    static final String EVO_JWT = Canaries.register("ingress management Evolution JWT key", "evo-JWT-z1x2c3v4b5n6m7");
 
     final Infra infra;
     final String tenant;
@@ -237,8 +242,11 @@ class ManagementApiIT {
         h.run(api -> {
             api.post("/api/whatsapp/config/" + tenant, ADMIN_KEY, "{}");
             String cloud = api.post("/api/whatsapp/endpoints/" + tenant, ADMIN_KEY,
-                    "{\"provider\":\"cloud-api\",\"phoneNumberId\":\"1234567890\",\"accessToken\":\"EAAG-token-1234567890\","
-                            + "\"appSecret\":\"app-secret-123456\",\"verifyToken\":\"verify-token-1\"}").text("id");
+                    "{\"provider\":\"cloud-api\",\"phoneNumberId\":\"1234567890\",\"accessToken\":\""
+                            + Canaries.text("ingress management cloud access token", "EAAG") + "\","
+                            + "\"appSecret\":\"" + Canaries.text("ingress management cloud app secret")
+                            + "\",\"verifyToken\":\"" + Canaries.text("ingress management cloud verify token")
+                            + "\"}").text("id");
             // A device that predates the rule, sitting on the Cloud API endpoint.
             String dev = "dev_legacyCloud00001";
             h.redis.set(h.keys.device(dev), "{\"id\":\"" + dev + "\",\"tenantId\":\"" + tenant + "\",\"endpointId\":\""
@@ -294,8 +302,8 @@ class ManagementApiIT {
             var pool = (org.eclipse.jetty.util.thread.QueuedThreadPool) h.ingress.javalin().jettyServer().server()
                     .getThreadPool();
             int busyBefore = pool.getBusyThreads();
-            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-                    .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+            java.net.http.HttpClient http = AuditedHttpClient.of(java.net.http.HttpClient.newBuilder()
+                    .version(java.net.http.HttpClient.Version.HTTP_1_1).build());
             List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> answers =
                     new java.util.ArrayList<>();
             for (int i = 0; i < 20; i++) {

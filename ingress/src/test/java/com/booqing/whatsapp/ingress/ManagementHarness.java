@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.ingress;
 
+import com.booqing.whatsapp.testkit.canary.AuditedHttpClient;
 import com.booqing.whatsapp.common.crypto.SecretBox;
 import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.common.redis.RedisClients;
@@ -58,7 +59,7 @@ final class ManagementHarness implements AutoCloseable {
         if (started == null) {
             ingress.start();
             io.javalin.testtools.HttpClient client = new io.javalin.testtools.HttpClient(ingress.javalin(),
-                    java.net.http.HttpClient.newHttpClient());
+                    AuditedHttpClient.create());
             client.setOrigin("http://127.0.0.1:" + ingress.port());
             started = new Api(client, bodies);
         }

@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.ingress;
 
+import com.booqing.whatsapp.testkit.canary.Canaries;
 import com.booqing.whatsapp.common.crypto.SecretBox;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.endpoint.ProviderType;
@@ -7,7 +8,6 @@ import com.booqing.whatsapp.ingress.webhook.CloudApiVerifier;
 import com.booqing.whatsapp.ingress.webhook.Hmac;
 
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -15,13 +15,14 @@ import java.util.Map;
 
 /** Endpoints with secrets sealed the way the management API seals them, and Meta-style signatures. */
 final class TestEndpoints {
+    /** The provider access token every endpoint built here carries (sealed). */
+    static final String ACCESS_TOKEN = Canaries.text("ingress provider access token");
+
     private TestEndpoints() {
     }
 
     static SecretBox newSecretBox() {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        return new SecretBox(Map.of("test", key));
+        return new SecretBox(Map.of("test", Canaries.key("ingress encryption key")));
     }
 
     static Endpoint cloudApi(SecretBox box, String tenantId, String endpointId, String appSecret, String verifyToken) {
@@ -35,7 +36,7 @@ final class TestEndpoints {
                 provider == ProviderType.CLOUD_API ? "1234567890" : null,
                 provider == ProviderType.WAHA ? "default" : null,
                 provider == ProviderType.EVOLUTION ? "instance" : null,
-                box.seal("access-token", Endpoint.secretContext(tenantId, endpointId, "apiKey")),
+                box.seal(ACCESS_TOKEN, Endpoint.secretContext(tenantId, endpointId, "apiKey")),
                 webhookSecret == null ? null
                         : box.seal(webhookSecret, Endpoint.secretContext(tenantId, endpointId, "webhookSecret")),
                 verifyToken == null ? null

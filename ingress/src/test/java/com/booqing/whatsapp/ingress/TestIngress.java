@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.ingress;
 
+import com.booqing.whatsapp.testkit.canary.Canaries;
 import com.booqing.whatsapp.common.config.Env;
 import com.booqing.whatsapp.common.config.GatewayConfig;
 import com.booqing.whatsapp.common.crypto.SecretBox;
@@ -28,7 +29,7 @@ import java.util.Map;
 
 /** An ingress wired with a MockProducer and in-memory directories. */
 final class TestIngress {
-    static final String ADMIN_KEY = "test-admin-key-0123456789";
+    static final String ADMIN_KEY = Canaries.text("ingress admin API key");
     static final int MAX_BODY_BYTES = 64 * 1024;
     static final Duration ACK_TIMEOUT = Duration.ofMillis(300);
     static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");

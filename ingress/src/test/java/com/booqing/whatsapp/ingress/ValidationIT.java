@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.ingress;
 
+import com.booqing.whatsapp.testkit.canary.Canaries;
 import com.booqing.whatsapp.testkit.Infra;
 import com.booqing.whatsapp.testkit.KafkaAndRedis;
 import org.junit.jupiter.api.AfterAll;
@@ -23,12 +24,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 @KafkaAndRedis
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ValidationIT {
-    static final String WAHA = "\"provider\":\"waha\",\"apiUrl\":\"https://waha.example.com\",\"apiKey\":\"waha-api-key-1\","
-            + "\"sessionName\":\"default\",\"hmacKey\":\"waha-hmac-key-1\"";
+    // Secrets of the valid bodies: audit canaries (issue 9), as no refusal may quote them.
+    static final String V_WAHA_KEY = Canaries.text("ingress validation waha api key");
+    static final String V_WAHA_HMAC = Canaries.text("ingress validation waha hmac key");
+    static final String V_CLOUD_TOKEN = Canaries.text("ingress validation EAAG token");
+    static final String V_APP_SECRET = Canaries.text("ingress validation app secret");
+    static final String V_VERIFY = Canaries.text("ingress validation verify token");
+    static final String V_EVO_KEY = Canaries.text("ingress validation evo api key");
+    static final String V_EVO_JWT = Canaries.text("ingress validation evo jwt key");
+    static final String WAHA = "\"provider\":\"waha\",\"apiUrl\":\"https://waha.example.com\",\"apiKey\":\"" + V_WAHA_KEY + "\","
+            + "\"sessionName\":\"default\",\"hmacKey\":\"" + V_WAHA_HMAC + "\"";
     static final String CLOUD = "\"provider\":\"cloud-api\",\"phoneNumberId\":\"1234567890\","
-            + "\"accessToken\":\"EAAG-token-1\",\"appSecret\":\"app-secret-1\",\"verifyToken\":\"verify-token-1\"";
+            + "\"accessToken\":\"" + V_CLOUD_TOKEN + "\",\"appSecret\":\"" + V_APP_SECRET + "\",\"verifyToken\":\"" + V_VERIFY + "\"";
     static final String EVOLUTION = "\"provider\":\"evolution\",\"apiUrl\":\"https://evo.example.com\","
-            + "\"apiKey\":\"evo-api-key-1\",\"instanceName\":\"booqing\",\"webhookSecret\":\"evo-jwt-key-1\"";
+            + "\"apiKey\":\"" + V_EVO_KEY + "\",\"instanceName\":\"booqing\",\"webhookSecret\":\"" + V_EVO_JWT + "\"";
 
     final Infra infra;
     ManagementHarness h;
@@ -61,7 +70,7 @@ class ValidationIT {
                         400, "invalid_field", "provider"),
                 bad("missing provider", "POST", endpoints, "{\"apiUrl\":\"https://x.example.com\"}", 400,
                         "invalid_field", "provider"),
-                bad("waha without hmacKey", "POST", endpoints, "{" + WAHA.replace(",\"hmacKey\":\"waha-hmac-key-1\"", "")
+                bad("waha without hmacKey", "POST", endpoints, "{" + WAHA.replace(",\"hmacKey\":\"" + V_WAHA_HMAC + "\"", "")
                         + "}", 400, "invalid_field", "hmacKey"),
                 bad("waha without apiUrl", "POST", endpoints,
                         "{" + WAHA.replace("\"apiUrl\":\"https://waha.example.com\",", "") + "}", 400, "invalid_field",
@@ -71,24 +80,24 @@ class ValidationIT {
                 bad("waha with a Cloud API field", "POST", endpoints, "{" + WAHA + ",\"verifyToken\":\"abcdefgh\"}",
                         400, "invalid_field", "verifyToken"),
                 bad("cloud-api without verifyToken", "POST", endpoints,
-                        "{" + CLOUD.replace(",\"verifyToken\":\"verify-token-1\"", "") + "}", 400, "invalid_field",
+                        "{" + CLOUD.replace(",\"verifyToken\":\"" + V_VERIFY + "\"", "") + "}", 400, "invalid_field",
                         "verifyToken"),
                 bad("cloud-api without accessToken", "POST", endpoints,
-                        "{" + CLOUD.replace("\"accessToken\":\"EAAG-token-1\",", "") + "}", 400, "invalid_field",
+                        "{" + CLOUD.replace("\"accessToken\":\"" + V_CLOUD_TOKEN + "\",", "") + "}", 400, "invalid_field",
                         "accessToken"),
                 bad("cloud-api without appSecret", "POST", endpoints,
-                        "{" + CLOUD.replace("\"appSecret\":\"app-secret-1\",", "") + "}", 400, "invalid_field",
+                        "{" + CLOUD.replace("\"appSecret\":\"" + V_APP_SECRET + "\",", "") + "}", 400, "invalid_field",
                         "appSecret"),
                 bad("cloud-api with letters in phoneNumberId", "POST", endpoints,
                         "{" + CLOUD.replace("1234567890", "12ab") + "}", 400, "invalid_field", "phoneNumberId"),
                 bad("cloud-api with both appSecret and webhookSecret", "POST", endpoints,
                         "{" + CLOUD + ",\"webhookSecret\":\"other-secret-1\"}", 400, "invalid_field", "webhookSecret"),
                 bad("evolution without webhookSecret", "POST", endpoints,
-                        "{" + EVOLUTION.replace(",\"webhookSecret\":\"evo-jwt-key-1\"", "") + "}", 400, "invalid_field",
+                        "{" + EVOLUTION.replace(",\"webhookSecret\":\"" + V_EVO_JWT + "\"", "") + "}", 400, "invalid_field",
                         "webhookSecret"),
                 bad("evolution instance name with a path in it", "POST", endpoints,
                         "{" + EVOLUTION.replace("booqing", "../admin") + "}", 400, "invalid_field", "instanceName"),
-                bad("secret too short", "POST", endpoints, "{" + WAHA.replace("waha-api-key-1", "short") + "}", 400,
+                bad("secret too short", "POST", endpoints, "{" + WAHA.replace(V_WAHA_KEY, "short") + "}", 400,
                         "invalid_field", "apiKey"),
                 bad("weight out of range", "POST", endpoints, "{" + WAHA + ",\"weight\":0}", 400, "invalid_field",
                         "weight"),

@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.ops;
 
+import com.booqing.whatsapp.testkit.canary.AuditedHttpClient;
 import com.booqing.whatsapp.common.endpoint.EndpointHealth;
 import com.booqing.whatsapp.common.endpoint.HealthState;
 import com.booqing.whatsapp.common.endpoint.ProviderType;
@@ -189,7 +190,7 @@ class DebugCommandsIT {
     }
 
     private static String createDevice(OpsPipeline.Tenant t, String name) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        HttpResponse<String> r = AuditedHttpClient.create().send(HttpRequest.newBuilder(
                         URI.create(pipeline.ingressUrl() + "/api/whatsapp/devices/" + t.tenantId()))
                 .header("Authorization", "Bearer " + OpsPipeline.ADMIN_KEY)
                 .header("Content-Type", "application/json")

@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.ops;
 
+import com.booqing.whatsapp.testkit.canary.Canaries;
 import com.booqing.whatsapp.common.config.Env;
 import com.booqing.whatsapp.common.config.GatewayConfig;
 import com.booqing.whatsapp.common.crypto.SecretBox;
@@ -33,12 +34,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import redis.clients.jedis.JedisPooled;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +52,7 @@ import java.util.concurrent.TimeUnit;
  * {@link #opsEnv()} is the environment the tool reads, the same variables the services read.
  */
 final class OpsPipeline implements AutoCloseable {
-    static final String ADMIN_KEY = "ops-it-admin-key-0123456789";
+    static final String ADMIN_KEY = Canaries.text("ops admin API key");
     static final String PHONE_NUMBER_ID = "100000000000001";
 
     /** A tenant to seed with one endpoint of the given provider. */
@@ -77,14 +76,12 @@ final class OpsPipeline implements AutoCloseable {
     private final Map<String, Tenant> tenants = new LinkedHashMap<>();
 
     OpsPipeline(Infra infra, List<TenantSpec> specs) {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
         Map<String, String> vars = new HashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers(),
                 "REDIS_URL", infra.redisUrl(),
                 "WHATSAPP_TOPIC_PREFIX", infra.uniqueId("ops") + "-",
                 "WHATSAPP_REDIS_NAMESPACE", infra.newRedisKeys().namespace(),
-                "WHATSAPP_ENCRYPTION_KEYS", "k1:" + Base64.getEncoder().encodeToString(key),
+                "WHATSAPP_ENCRYPTION_KEYS", Canaries.encryptionKeys("k1"),
                 "WHATSAPP_ADMIN_API_KEY", ADMIN_KEY,
                 "WHATSAPP_ALLOW_PRIVATE_ENDPOINTS", "true",
                 "INGRESS_HOST", "127.0.0.1",
@@ -155,11 +152,11 @@ final class OpsPipeline implements AutoCloseable {
     }
 
     private static String apiKey(String id) {
-        return "ops-api-key-" + id;
+        return Canaries.derived("ops provider API key", "ops-api-key-", id);
     }
 
     private static String webhookSecret(String id) {
-        return "ops-webhook-secret-" + id;
+        return Canaries.derived("ops webhook secret", "ops-webhook-secret-", id);
     }
 
     private static String account(ProviderType provider, String id) {
@@ -196,7 +193,7 @@ final class OpsPipeline implements AutoCloseable {
                 t.provider() == ProviderType.EVOLUTION ? account(t.provider(), id) : null,
                 secrets.seal(apiKey(id), Endpoint.secretContext(tenant, id, "apiKey")),
                 secrets.seal(webhookSecret(id), Endpoint.secretContext(tenant, id, "webhookSecret")),
-                cloud ? secrets.seal("ops-verify-" + id, Endpoint.secretContext(tenant, id, "verifyToken")) : null,
+                cloud ? secrets.seal(Canaries.derived("ops cloud verify token", "ops-verify-", id), Endpoint.secretContext(tenant, id, "verifyToken")) : null,
                 true, true, 1, now, now);
     }
 

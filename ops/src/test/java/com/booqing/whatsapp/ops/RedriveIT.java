@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.ops;
 
+import com.booqing.whatsapp.testkit.canary.Canaries;
 import com.booqing.whatsapp.common.config.Env;
 import com.booqing.whatsapp.common.config.GatewayConfig;
 import com.booqing.whatsapp.common.endpoint.ProviderType;
@@ -37,11 +38,9 @@ import redis.clients.jedis.JedisPooled;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,15 +74,13 @@ class RedriveIT {
     void aDeadLetteredWebhookReachesRedisWhenRedrivenAfterTheFixAndAgainChangesNothing(Infra infra,
                                                                                        @TempDir Path state)
             throws Exception {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
         RedisKeys keys = infra.newRedisKeys();
         Map<String, String> vars = new HashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers(),
                 "REDIS_URL", infra.redisUrl(),
                 "WHATSAPP_TOPIC_PREFIX", infra.uniqueId("rd") + "-",
                 "WHATSAPP_REDIS_NAMESPACE", keys.namespace(),
-                "WHATSAPP_ENCRYPTION_KEYS", "k1:" + Base64.getEncoder().encodeToString(key),
+                "WHATSAPP_ENCRYPTION_KEYS", Canaries.encryptionKeys("k1"),
                 "PROCESSOR_STATE_DIR", state.toString()));
         Env env = new Env(vars);
         GatewayConfig gateway = GatewayConfig.from(env);

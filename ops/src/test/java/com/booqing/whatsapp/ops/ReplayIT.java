@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.ops;
 
+import com.booqing.whatsapp.testkit.canary.AuditedHttpClient;
 import com.booqing.whatsapp.common.endpoint.ProviderType;
 import com.booqing.whatsapp.common.event.EventIds;
 import com.booqing.whatsapp.common.kafka.KafkaClients;
@@ -252,7 +253,7 @@ class ReplayIT {
     }
 
     private static String sendText(OpsPipeline.Tenant t, String to, String text, String key) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        HttpResponse<String> r = AuditedHttpClient.create().send(HttpRequest.newBuilder(
                         URI.create(pipeline.ingressUrl() + "/api/whatsapp/messages/" + t.tenantId()))
                 .header("Authorization", "Bearer " + OpsPipeline.ADMIN_KEY)
                 .header("Content-Type", "application/json")

@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.processor;
 
+import com.booqing.whatsapp.testkit.canary.Canaries;
 import com.booqing.whatsapp.common.config.Env;
 import com.booqing.whatsapp.common.config.GatewayConfig;
 import com.booqing.whatsapp.common.device.Device;
@@ -111,8 +112,8 @@ class ProcessorIT {
         ProcessorConfig config = new ProcessorConfig(infra.uniqueId("app"), infra.uniqueId("grp"), stateDir, 1,
                 gateway, topics, TestSecrets.BOX);
         Endpoint waha = new Endpoint(endpointId, tenant, "WAHA", ProviderType.WAHA, "https://waha.example.com", null,
-                null, "default", null, TestSecrets.seal(tenant, endpointId, "apiKey", "waha-api-key-0123456789"),
-                TestSecrets.seal(tenant, endpointId, "webhookSecret", "waha-hmac-key-abcdef"), null, true, false, 1,
+                null, "default", null, TestSecrets.seal(tenant, endpointId, "apiKey", Canaries.text("processor WAHA API key")),
+                TestSecrets.seal(tenant, endpointId, "webhookSecret", Canaries.text("processor WAHA HMAC key")), null, true, false, 1,
                 null, null);
         Device device = new Device(deviceId, tenant, endpointId, "Front desk", null, DeviceStatus.DISCONNECTED, null,
                 null, 0, 0, null, null);

@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.sender;
 
+import com.booqing.whatsapp.testkit.canary.Canaries;
 import com.booqing.whatsapp.common.config.Env;
 import com.booqing.whatsapp.common.config.GatewayConfig;
 import com.booqing.whatsapp.common.crypto.SecretBox;
@@ -141,10 +142,13 @@ final class SimStage implements AutoCloseable {
         return String.format("+316%08d", 10_000_000 + recipients.incrementAndGet());
     }
 
+    /** The app secret of the simulated Cloud API numbers (the sender never needs it; the simulator does). */
+    private static final String APP_SECRET = Canaries.text("sender cloud app secret");
+
     Endpoint cloud(String tenant, boolean primary, int weight) throws Exception {
         String id = infra.uniqueId("ep");
-        String token = "token-" + id;
-        SimEndpoint sim = simulator.registerCloudApi(id, PHONE_NUMBER_ID, token, "app-secret", webhookUrl());
+        String token = Canaries.text("sender cloud access token");
+        SimEndpoint sim = simulator.registerCloudApi(id, PHONE_NUMBER_ID, token, APP_SECRET, webhookUrl());
         return publish(endpoint(id, tenant, ProviderType.CLOUD_API, sim.apiUrl(), "v23.0", PHONE_NUMBER_ID, null, null,
                 token, primary, weight));
     }
@@ -152,14 +156,15 @@ final class SimStage implements AutoCloseable {
     /** A Cloud API endpoint whose stored token is not the one the simulator expects. */
     Endpoint cloudWithWrongToken(String tenant) throws Exception {
         String id = infra.uniqueId("ep");
-        SimEndpoint sim = simulator.registerCloudApi(id, PHONE_NUMBER_ID, "right-token", "app-secret", webhookUrl());
+        SimEndpoint sim = simulator.registerCloudApi(id, PHONE_NUMBER_ID,
+                Canaries.text("sender right cloud access token"), APP_SECRET, webhookUrl());
         return publish(endpoint(id, tenant, ProviderType.CLOUD_API, sim.apiUrl(), "v23.0", PHONE_NUMBER_ID, null, null,
-                "wrong-token", true, 1));
+                Canaries.text("sender wrong cloud access token"), true, 1));
     }
 
     Endpoint waha(String tenant, boolean primary) throws Exception {
         String id = infra.uniqueId("ep");
-        String key = "waha-key-" + id;
+        String key = Canaries.text("sender WAHA API key");
         SimEndpoint sim = simulator.registerWaha(id, "salon", key, null, webhookUrl());
         return publish(endpoint(id, tenant, ProviderType.WAHA, sim.apiUrl(), null, null, "salon", null, key, primary,
                 1));
@@ -167,7 +172,7 @@ final class SimStage implements AutoCloseable {
 
     Endpoint evolution(String tenant, boolean primary) throws Exception {
         String id = infra.uniqueId("ep");
-        String key = "evo-key-" + id;
+        String key = Canaries.text("sender Evolution API key");
         SimEndpoint sim = simulator.registerEvolution(id, "salon", key, null, webhookUrl());
         return publish(endpoint(id, tenant, ProviderType.EVOLUTION, sim.apiUrl(), null, null, null, "salon", key,
                 primary, 1));

@@ -96,6 +96,11 @@ public final class BrokerFixture {
         }
 
         @Override
+        public java.nio.file.Path logFile() {
+            return broker.logFile();
+        }
+
+        @Override
         public void close() {
             broker.close();
         }

@@ -5,12 +5,14 @@ import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.common.redis.RedisClients;
 import com.booqing.whatsapp.common.redis.RedisKeys;
 import com.booqing.whatsapp.devstack.RedisServer;
+import com.booqing.whatsapp.testkit.canary.CanaryAudit;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 import java.net.URI;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -32,15 +34,30 @@ public final class Infra implements AutoCloseable {
     private final JedisPooled jedis;
     private final SecureRandom random = new SecureRandom();
     private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
+    /** The JVM's secret audit (issue 9), or null when it is off: searched before the broker stops. */
+    private final CanaryAudit audit;
 
-    Infra(TestBroker broker, RedisServer redis) {
+    Infra(TestBroker broker, RedisServer redis, CanaryAudit audit) {
         this.broker = broker;
         this.redis = redis;
         this.jedis = RedisClients.pooled(redis.uri(), 16);
+        this.audit = audit;
+    }
+
+    Infra(TestBroker broker, RedisServer redis) {
+        this(broker, redis, null);
     }
 
     /** Starts the broker chosen by {@code brokers} and resolves Redis from REDIS_URL; prints one line about both. */
     public static Infra start(BrokerFixture brokers) {
+        return start(brokers, null);
+    }
+
+    /**
+     * As {@link #start(BrokerFixture)}, and {@code audit} (see {@link CanaryAudit}) searches the JVM's topics,
+     * Redis keys and output for secret canaries when this Infra closes; a hit makes {@link #close()} throw.
+     */
+    public static Infra start(BrokerFixture brokers, CanaryAudit audit) {
         RedisServer redis = RedisServer.resolve();
         TestBroker broker;
         try {
@@ -49,7 +66,7 @@ public final class Infra implements AutoCloseable {
             redis.close();
             throw e;
         }
-        Infra infra = new Infra(broker, redis);
+        Infra infra = new Infra(broker, redis, audit);
         System.out.println("testkit: " + infra.describe());
         return infra;
     }
@@ -113,6 +130,10 @@ public final class Infra implements AutoCloseable {
             throw new IllegalArgumentException("refusing to delete keys of namespace '" + namespace
                     + "': only test namespaces (wa-...) are deleted");
         }
+        if (audit != null) {
+            // A test's keys often go in its finally block: read them for the secret search first.
+            audit.dumpNamespace(jedis, namespace);
+        }
         long deleted = 0;
         ScanParams match = new ScanParams().match(namespace + ":*").count(500);
         String cursor = ScanParams.SCAN_POINTER_START;
@@ -127,8 +148,32 @@ public final class Infra implements AutoCloseable {
         return deleted;
     }
 
+    /**
+     * Runs the JVM's secret audit (if on), then deletes the test namespaces and stops the broker and Redis.
+     *
+     * @throws AssertionError when the audit found a secret canary, after everything is stopped
+     */
     @Override
     public void close() {
+        AssertionError leak = null;
+        if (audit != null) {
+            List<java.nio.file.Path> brokerLog = new ArrayList<>();
+            brokerLog.add(broker.logFile());
+            try {
+                audit.finish(bootstrapServers(), jedis, namespaces, brokerLog);
+            } catch (AssertionError e) {
+                leak = e;
+            } catch (RuntimeException e) {
+                leak = new AssertionError("the secret canary audit could not run: " + e, e);
+            }
+        }
+        stop();
+        if (leak != null) {
+            throw leak;
+        }
+    }
+
+    private void stop() {
         try {
             if (!redis.started()) {
                 for (String ns : namespaces) {

@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.testkit;
 
+import com.booqing.whatsapp.testkit.canary.CanaryAudit;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -10,6 +11,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * {@code @Test}). The Infra lives in the root context's store, so the first test class to need it starts it
  * and JUnit closes it once, after the last test of the JVM. A failed start is remembered: later classes fail at
  * once with the same cause instead of waiting for another broker.
+ *
+ * <p>The Infra carries the JVM's secret audit ({@link CanaryAudit}, on unless {@code -Dcanary.audit=false}): it
+ * captures the JVM's output from the first start, and its search at close, before the broker stops, throws on a
+ * leaked canary. JUnit reports that as an error of the test run, so {@code mvn verify} fails.
  */
 public final class InfraExtension implements BeforeAllCallback, ParameterResolver {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(InfraExtension.class);
@@ -41,7 +46,7 @@ public final class InfraExtension implements BeforeAllCallback, ParameterResolve
 
         static Started attempt() {
             try {
-                return new Started(Infra.start(BrokerFixture.fromEnvironment()), null);
+                return new Started(Infra.start(BrokerFixture.fromEnvironment(), CanaryAudit.start()), null);
             } catch (RuntimeException e) {
                 return new Started(null, e);
             }

@@ -14,6 +14,11 @@ public interface TestBroker extends AutoCloseable {
 
     String bootstrapServers();
 
+    /** The broker's own log file when it runs as a child process of this JVM, else null. */
+    default java.nio.file.Path logFile() {
+        return null;
+    }
+
     /** One line saying which broker this is and where. */
     String describe();
 

@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.processor.projection;
 
+import com.booqing.whatsapp.testkit.canary.Canaries;
 import com.booqing.whatsapp.common.crypto.Sealed;
 import com.booqing.whatsapp.common.device.Device;
 import com.booqing.whatsapp.common.device.DeviceSession;
@@ -271,7 +272,8 @@ class RedisProjectorIT {
     @Test
     void endpointsAreStoredMaskedAndRemovedWithTheirTombstone() throws Exception {
         String id = infra.uniqueId("ep");
-        Sealed accessToken = TestSecrets.seal(tenant, id, "apiKey", "EAAG-access-token-9f3c");
+        Sealed accessToken = TestSecrets.seal(tenant, id, "apiKey",
+                Canaries.register("processor cloud access token", "EAAG" + Canaries.randomHex(14) + "9f3c"));
         Sealed appSecret = TestSecrets.seal(tenant, id, "webhookSecret", "short");
         Endpoint endpoint = new Endpoint(id, tenant, "Primary", ProviderType.CLOUD_API, "https://graph.facebook.com",
                 "v23.0", "106540352242922", null, null, accessToken, appSecret, null, true, true, 1, T0, T0);
@@ -297,7 +299,8 @@ class RedisProjectorIT {
         String id = infra.uniqueId("dev");
         Device device = new Device(id, tenant, "ep_1", "Front desk", "+14155550123", DeviceStatus.PAIRING, "2@qr",
                 null, 0, 5, T0, T0);
-        String plaintext = "{\"noiseKey\":\"session-secret-7f2a\"}";
+        String sessionSecret = Canaries.text("processor device session data");
+        String plaintext = "{\"noiseKey\":\"" + sessionSecret + "\"}";
         Sealed data = TestSecrets.BOX.seal(plaintext, DeviceSession.context(tenant, id));
         long put = send(topics.devices(), id, device);
         long session = send(topics.deviceSessions(), id, new DeviceSession(id, tenant, data, T0));
@@ -309,7 +312,7 @@ class RedisProjectorIT {
                 .isEqualTo(new String(JsonSerde.of(Device.class).encode(device), StandardCharsets.UTF_8));
         assertThat(infra.redis().smembers(keys.tenantDevices(tenant))).containsExactly(id);
         assertThat(infra.redis().get(keys.session(id))).isEqualTo(data.token());
-        assertThat(snapshot().toString()).doesNotContain("session-secret-7f2a", "noiseKey");
+        assertThat(snapshot().toString()).doesNotContain(sessionSecret, "noiseKey");
 
         long tombstone = producer.send(new ProducerRecord<>(topics.devices().name(),
                 id.getBytes(StandardCharsets.UTF_8), null)).get(30, TimeUnit.SECONDS).offset();

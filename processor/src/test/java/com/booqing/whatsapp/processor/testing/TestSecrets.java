@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.processor.testing;
 
+import com.booqing.whatsapp.testkit.canary.Canaries;
 import com.booqing.whatsapp.common.config.Env;
 import com.booqing.whatsapp.common.config.GatewayConfig;
 import com.booqing.whatsapp.common.crypto.Sealed;
@@ -7,14 +8,12 @@ import com.booqing.whatsapp.common.crypto.SecretBox;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.processor.resource.EndpointView;
 
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
 /** A fresh encryption key per test run, and what is built from it. */
 public final class TestSecrets {
-    public static final String KEYS = "test:" + Base64.getEncoder().encodeToString(randomKey());
+    public static final String KEYS = Canaries.encryptionKeys("test");
     public static final SecretBox BOX = SecretBox.fromEnv(new Env(Map.of(SecretBox.ENV, KEYS)));
     public static final String WEBHOOK_BASE = "https://gateway.example.com";
 
@@ -38,11 +37,5 @@ public final class TestSecrets {
 
     public static Sealed seal(String tenantId, String endpointId, String field, String plaintext) {
         return BOX.seal(plaintext, Endpoint.secretContext(tenantId, endpointId, field));
-    }
-
-    private static byte[] randomKey() {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        return key;
     }
 }

@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.reliability.attack;
 
+import com.booqing.whatsapp.testkit.canary.Canaries;
 import com.booqing.whatsapp.common.config.Env;
 import com.booqing.whatsapp.common.config.GatewayConfig;
 import com.booqing.whatsapp.common.crypto.SecretBox;
@@ -57,7 +58,7 @@ import java.util.concurrent.TimeUnit;
  * rows run fast.
  */
 final class AttackGateway implements AutoCloseable {
-    static final String ADMIN_KEY = "attack-admin-key-0123456789";
+    static final String ADMIN_KEY = Canaries.text("attack admin API key");
     static final String PHONE_NUMBER_ID = "100000000000001";
     static final int MAX_BODY_BYTES = 256 * 1024;
     static final int MAX_HEADER_BYTES = 16 * 1024;
@@ -89,14 +90,12 @@ final class AttackGateway implements AutoCloseable {
     private final SecretBox secrets;
 
     AttackGateway(Infra infra) {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
         Map<String, String> vars = new HashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers(),
                 "REDIS_URL", infra.redisUrl(),
                 "WHATSAPP_TOPIC_PREFIX", infra.uniqueId("attack") + "-",
                 "WHATSAPP_REDIS_NAMESPACE", infra.newRedisKeys().namespace(),
-                "WHATSAPP_ENCRYPTION_KEYS", "k1:" + Base64.getEncoder().encodeToString(key),
+                "WHATSAPP_ENCRYPTION_KEYS", Canaries.encryptionKeys("k1"),
                 "WHATSAPP_ADMIN_API_KEY", ADMIN_KEY,
                 "WHATSAPP_DEFAULT_TIMEOUT", "3000",
                 "INGRESS_HOST", "127.0.0.1",
@@ -184,8 +183,8 @@ final class AttackGateway implements AutoCloseable {
 
     private Seeded seeded(Infra infra, String tenant, ProviderType provider) {
         String id = infra.uniqueId("ep");
-        String apiKey = "attack-api-key-" + id;
-        String secret = "attack-webhook-secret-" + id;
+        String apiKey = Canaries.text("attack " + provider + " API key", "attack-api-key-");
+        String secret = Canaries.text("attack " + provider + " webhook secret", "attack-webhook-secret-");
         String simId = tenant + "-" + id;
         switch (provider) {
             case CLOUD_API -> simulator.registerCloudApi(simId, PHONE_NUMBER_ID, apiKey, secret, null);
@@ -195,7 +194,7 @@ final class AttackGateway implements AutoCloseable {
         simIds.put(id, simId);
         apiKeys.put(id, apiKey);
         return new Seeded(tenant, id, provider, secret,
-                provider == ProviderType.CLOUD_API ? "attack-verify-" + id : null);
+                provider == ProviderType.CLOUD_API ? Canaries.text("attack cloud verify token", "attack-verify-") : null);
     }
 
     private final Map<String, String> simIds = new HashMap<>();

@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.reliability.attack;
 
+import com.booqing.whatsapp.testkit.canary.Canaries;
 import com.booqing.whatsapp.reliability.attack.AttackGateway.Seeded;
 import com.booqing.whatsapp.reliability.attack.Wire.Answer;
 import com.booqing.whatsapp.reliability.attack.Wire.RawAnswer;
@@ -54,6 +55,8 @@ class AttackSuiteIT {
     private static String tenantN;
     private static String endpointM;
     private static String keyM;
+    private static final String WAHA_API_KEY = Canaries.text("attack WAHA API key (management)");
+    private static final String WAHA_HMAC_KEY = Canaries.text("attack WAHA HMAC key (management)");
     private static final List<String> SECRETS = new ArrayList<>();
     private static final AtomicInteger SEQ = new AtomicInteger();
 
@@ -91,7 +94,7 @@ class AttackSuiteIT {
         Answer key = wire.api("POST", "/api/whatsapp/keys/" + tenantM, AttackGateway.ADMIN_KEY, null);
         assertThat(key.status()).as("key: %s", key.body()).isEqualTo(201);
         keyM = key.json().path("key").asText();
-        SECRETS.addAll(List.of(keyM, "waha-api-key-0123456789", "hmac-key-0123456789abcdef"));
+        SECRETS.addAll(List.of(keyM, WAHA_API_KEY, WAHA_HMAC_KEY));
     }
 
     @AfterAll
@@ -1024,8 +1027,8 @@ class AttackSuiteIT {
 
     private static String wahaEndpoint(String apiUrl) {
         return "{\"name\":\"attack waha\",\"provider\":\"waha\",\"apiUrl\":\"" + apiUrl.replace("\\", "\\\\")
-                + "\",\"apiKey\":\"waha-api-key-0123456789\",\"sessionName\":\"default\","
-                + "\"hmacKey\":\"hmac-key-0123456789abcdef\"}";
+                + "\",\"apiKey\":\"" + WAHA_API_KEY + "\",\"sessionName\":\"default\","
+                + "\"hmacKey\":\"" + WAHA_HMAC_KEY + "\"}";
     }
 
     private static String cloudSig(Seeded e, byte[] body) {

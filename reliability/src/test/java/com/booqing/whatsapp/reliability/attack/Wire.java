@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.reliability.attack;
 
+import com.booqing.whatsapp.testkit.canary.AuditedHttpClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -36,7 +37,8 @@ final class Wire {
     }
 
     private final String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = AuditedHttpClient.of(HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5)).build());
 
     Wire(String base) {
         this.base = base;

@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.reliability.harness;
 
+import com.booqing.whatsapp.testkit.canary.CanaryAudit;
 import com.booqing.whatsapp.devstack.ChildProcess;
 import com.booqing.whatsapp.devstack.FreePorts;
 
@@ -123,6 +124,7 @@ public final class ServiceJvm implements AutoCloseable {
             System.getenv().keySet().forEach(k -> full.put(k, ""));
             full.putAll(childEnv);
             process = ChildProcess.start(name, cmd, full, logDir.resolve(name + ".log"), Project.dir());
+            CanaryAudit.childLog(process.logFile()); // searched for secret canaries when the test JVM ends
             starts++;
             paused = false;
         } catch (IOException e) {

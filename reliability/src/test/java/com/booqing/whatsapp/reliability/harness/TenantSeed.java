@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.reliability.harness;
 
+import com.booqing.whatsapp.testkit.canary.Canaries;
 import com.booqing.whatsapp.common.config.Env;
 import com.booqing.whatsapp.common.config.GatewayConfig;
 import com.booqing.whatsapp.common.crypto.SecretBox;
@@ -27,11 +28,9 @@ public final class TenantSeed {
     private TenantSeed() {
     }
 
-    /** A fresh {@code WHATSAPP_ENCRYPTION_KEYS} value (one key, id "rel"). */
+    /** A fresh {@code WHATSAPP_ENCRYPTION_KEYS} value (one key, id "rel"), a canary of the secret audit. */
     public static String newEncryptionKeys() {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        return "rel:" + Base64.getEncoder().encodeToString(key);
+        return Canaries.encryptionKeys("rel");
     }
 
     /**

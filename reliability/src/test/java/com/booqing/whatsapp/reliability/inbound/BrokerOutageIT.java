@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.reliability.inbound;
 
+import com.booqing.whatsapp.testkit.canary.AuditedHttpClient;
 import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.common.redis.RedisKeys;
 import com.booqing.whatsapp.reliability.harness.Await;
@@ -81,8 +82,8 @@ class BrokerOutageIT {
                  ServiceJvm ingress = ServiceJvm.start(Service.INGRESS, "ingress", env, run)) {
                 processor.awaitReady(Duration.ofSeconds(120));
                 ingress.awaitReady(Duration.ofSeconds(120));
-                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-                        .executor(Executors.newFixedThreadPool(8)).build();
+                HttpClient http = AuditedHttpClient.of(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+                        .executor(Executors.newFixedThreadPool(8)).build());
                 ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
                 Semaphore inFlight = new Semaphore(5_000);
                 List<CompletableFuture<Void>> done = new java.util.ArrayList<>();

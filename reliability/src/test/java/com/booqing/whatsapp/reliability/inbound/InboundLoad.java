@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.reliability.inbound;
 
+import com.booqing.whatsapp.testkit.canary.Canaries;
 import com.booqing.whatsapp.common.endpoint.ProviderType;
 import com.booqing.whatsapp.common.event.EventIds;
 import com.booqing.whatsapp.common.redis.RedisKeys;
@@ -46,8 +47,8 @@ final class InboundLoad {
 
     record Tenant(String tenantId, String endpointId, String phoneNumberId, String appSecret) {
         TenantSeed.CloudEndpoint endpoint(String apiUrl) {
-            return new TenantSeed.CloudEndpoint(tenantId, endpointId, apiUrl, phoneNumberId, "token-" + tenantId,
-                    appSecret, "verify-" + tenantId);
+            return new TenantSeed.CloudEndpoint(tenantId, endpointId, apiUrl, phoneNumberId, Canaries.derived("reliability inbound access token", "token-", tenantId),
+                    appSecret, Canaries.derived("reliability inbound verify token", "verify-", tenantId));
         }
     }
 
@@ -74,7 +75,7 @@ final class InboundLoad {
         List<Tenant> tenants = new ArrayList<>();
         for (int t = 0; t < tenantCount; t++) {
             tenants.add(new Tenant("rel" + runId + "t" + t, "ep_rel" + runId + "t" + t, "1000000000" + (10 + t),
-                    "app-secret-" + runId + "-" + t));
+                    Canaries.derived("reliability inbound app secret", "app-secret-", runId + "-" + t)));
         }
         List<Delivery> out = new ArrayList<>(total);
         InboundLoad load = new InboundLoad(tenants, out);

@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.reliability.inbound;
 
+import com.booqing.whatsapp.testkit.canary.AuditedHttpClient;
 import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.common.redis.RedisKeys;
 import com.booqing.whatsapp.reliability.harness.Await;
@@ -17,7 +18,6 @@ import redis.clients.jedis.JedisPooled;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -119,7 +119,7 @@ class StalledProcessorIT {
     /** Records the projector found already applied (offset at or below Redis's fence): its refused late writes. */
     private static double repeats(ServiceJvm p) {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            HttpResponse<String> r = AuditedHttpClient.create().send(HttpRequest.newBuilder(
                     URI.create(p.baseUrl() + "/metrics")).timeout(Duration.ofSeconds(3)).build(),
                     HttpResponse.BodyHandlers.ofString());
             Matcher m = REPEATS.matcher(r.body());

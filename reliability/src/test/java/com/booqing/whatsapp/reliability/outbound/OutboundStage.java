@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.reliability.outbound;
 
+import com.booqing.whatsapp.testkit.canary.Canaries;
 import com.booqing.whatsapp.common.config.Env;
 import com.booqing.whatsapp.common.config.GatewayConfig;
 import com.booqing.whatsapp.common.crypto.SecretBox;
@@ -64,6 +65,8 @@ final class OutboundStage implements AutoCloseable {
     final Infra infra;
     final Simulator simulator;
     final Topics topics;
+    /** The simulated numbers' app secret (the sender never needs it). */
+    private static final String APP_SECRET = Canaries.text("reliability outbound app secret");
     final RedisKeys keys;
     final SecretBox box;
     final Results results;
@@ -79,10 +82,9 @@ final class OutboundStage implements AutoCloseable {
         this.simulator = new Simulator(SimulatorConfig.defaults().withRequestLogCapacity(100_000)).start(0);
         this.topics = infra.newTopics();
         this.keys = infra.newRedisKeys();
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        this.box = new SecretBox(Map.of("reliability", key));
-        this.encryptionKeys = "reliability:" + Base64.getEncoder().encodeToString(key);
+        this.encryptionKeys = Canaries.encryptionKeys("reliability");
+        this.box = SecretBox.fromEnv(new com.booqing.whatsapp.common.config.Env(
+                Map.of(SecretBox.ENV, encryptionKeys)));
         this.producer = new KafkaProducer<>(KafkaClients.durableProducer(infra.bootstrapServers(), "outbound-load",
                 Duration.ofSeconds(20), Duration.ofSeconds(30)), new ByteArraySerializer(), new ByteArraySerializer());
         this.results = new Results(infra.bootstrapServers(), topics.sendResults().name());
@@ -144,8 +146,8 @@ final class OutboundStage implements AutoCloseable {
     /** A Cloud API number in the simulator (receipts off) and the gateway endpoint for it, published. */
     Endpoint cloud(String tenant, String name, boolean primary) throws Exception {
         String id = infra.uniqueId(name);
-        String token = "token-" + id;
-        SimEndpoint sim = simulator.registerCloudApi(id, CloudApiSettings.of(PHONE_NUMBER_ID, token, "app-secret"),
+        String token = Canaries.text("reliability outbound access token");
+        SimEndpoint sim = simulator.registerCloudApi(id, CloudApiSettings.of(PHONE_NUMBER_ID, token, APP_SECRET),
                 null, false);
         Instant now = Instant.now();
         Endpoint endpoint = new Endpoint(id, tenant, name, ProviderType.CLOUD_API, sim.apiUrl(), "v23.0",

@@ -5,8 +5,6 @@ import com.booqing.whatsapp.common.crypto.SecretBox;
 import com.booqing.whatsapp.common.device.DeviceSession;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.kafka.KafkaClients;
-import com.booqing.whatsapp.reliability.secrets.CanaryScanner.Hit;
-import com.booqing.whatsapp.reliability.secrets.LogCapture.Kind;
 import com.booqing.whatsapp.reliability.secrets.RecordingHttp.Answer;
 import com.booqing.whatsapp.simulator.Fault;
 import com.booqing.whatsapp.simulator.PairingTimings;
@@ -18,6 +16,12 @@ import com.booqing.whatsapp.simulator.evolution.Jwt;
 import com.booqing.whatsapp.simulator.waha.WahaSettings;
 import com.booqing.whatsapp.testkit.Infra;
 import com.booqing.whatsapp.testkit.KafkaAndRedis;
+import com.booqing.whatsapp.testkit.canary.Canaries;
+import com.booqing.whatsapp.testkit.canary.Canary;
+import com.booqing.whatsapp.testkit.canary.CanaryScanner;
+import com.booqing.whatsapp.testkit.canary.CanaryScanner.Hit;
+import com.booqing.whatsapp.testkit.canary.LogCapture;
+import com.booqing.whatsapp.testkit.canary.LogCapture.Kind;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.admin.Admin;
@@ -131,6 +135,9 @@ class SecretCanaryIT {
         RANDOM.nextBytes(oldKey);
         CANARIES.add(Canary.binary("encryption key k2 (current)", currentKey));
         CANARIES.add(Canary.binary("encryption key k1 (old)", oldKey));
+        // The suite-wide audit (testkit's CanaryAudit) searches the topics and Redis keys for them too.
+        Canaries.registerKey("secret-canary encryption key k2 (current)", currentKey);
+        Canaries.registerKey("secret-canary encryption key k1 (old)", oldKey);
 
         Map<String, String> vars = new HashMap<>();
         String prefix = infra.uniqueId("canary") + "-";
@@ -602,7 +609,7 @@ class SecretCanaryIT {
         Files.writeString(OUT.resolve("summary.txt"), table);
         System.out.println(table);
         assertThat(redisKeys).as("the run's Redis keys").isPositive();
-        assertThat(scanner.tallies().get("http: answers").items).isGreaterThan(50);
+        assertThat(scanner.tallies().get("http: answers").items()).isGreaterThan(50);
         assertThat(reachable).as("canaries found (each a leak)").isEmpty();
     }
 
@@ -645,8 +652,8 @@ class SecretCanaryIT {
         b.append("Topics: ").append(topics).append(", records: ").append(records).append(", Redis keys: ")
                 .append(redisKeys).append('\n');
         b.append(String.format("%-22s %10s %14s %6s%n", "where", "items", "bytes", "hits"));
-        scanner.tallies().forEach((source, t) -> b.append(String.format("%-22s %10d %14d %6d%n", source, t.items,
-                t.bytes, t.hits)));
+        scanner.tallies().forEach((source, t) -> b.append(String.format("%-22s %10d %14d %6d%n", source, t.items(),
+                t.bytes(), t.hits())));
         b.append("(log: library-debug = third-party lines below the level any production setting shows; "
                 + "log: simulator = the stand-in WhatsApp servers; both reported, not asserted)\n");
         for (Hit h : scanner.hits()) {
@@ -794,6 +801,7 @@ class SecretCanaryIT {
 
     private static String canary(String name, String value) {
         CANARIES.add(Canary.text(name, value));
+        Canaries.register("secret-canary " + name, value);
         VALUES.put(name, value);
         return value;
     }

@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.sender.testing;
 
+import com.booqing.whatsapp.testkit.canary.Canaries;
 import com.booqing.whatsapp.common.crypto.SecretBox;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.endpoint.ProviderType;
@@ -9,7 +10,6 @@ import com.booqing.whatsapp.common.net.EndpointUrlGuard;
 import com.booqing.whatsapp.sender.provider.EndpointAddressCheck;
 
 import java.net.InetAddress;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Map;
 
@@ -23,9 +23,7 @@ public final class Fixtures {
     }
 
     public static SecretBox secretBox() {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        return new SecretBox(Map.of("test", key));
+        return new SecretBox(Map.of("test", Canaries.key("sender encryption key")));
     }
 
     public static Endpoint cloudEndpoint(SecretBox box, String id, String apiUrl, String token, boolean primary) {

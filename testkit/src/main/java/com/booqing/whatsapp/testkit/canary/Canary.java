@@ -1,4 +1,4 @@
-package com.booqing.whatsapp.reliability.secrets;
+package com.booqing.whatsapp.testkit.canary;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,11 +25,11 @@ import java.util.Map;
  * @param name what the secret is, e.g. "cloud access token"
  * @param core the searched bytes
  */
-record Canary(String name, byte[] core) {
+public record Canary(String name, byte[] core) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A text secret; the core is its UTF-8 bytes without the first and last four characters. */
-    static Canary text(String name, String value) {
+    public static Canary text(String name, String value) {
         if (value.length() < 16) {
             throw new IllegalArgumentException("a canary needs at least 16 characters: " + name);
         }
@@ -37,12 +37,12 @@ record Canary(String name, byte[] core) {
     }
 
     /** A binary secret (an encryption key); the core is its bytes without the first and last four. */
-    static Canary binary(String name, byte[] value) {
+    public static Canary binary(String name, byte[] value) {
         return new Canary(name, Arrays.copyOfRange(value, 4, value.length - 4));
     }
 
     /** Encoding name -> pattern; encodings that coincide with plain are left out. */
-    Map<String, byte[]> patterns() {
+    public Map<String, byte[]> patterns() {
         Map<String, byte[]> out = new LinkedHashMap<>();
         out.put("plain", core);
         for (int shift = 0; shift < 3; shift++) {

@@ -1,4 +1,4 @@
-package com.booqing.whatsapp.reliability.secrets;
+package com.booqing.whatsapp.testkit.canary;
 
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +54,33 @@ class CanaryScannerTest {
     void aSecretAllowedInAnItemIsNotCountedThere() {
         assertThat(scanner.scan("t", "issued", SECRET.getBytes(StandardCharsets.UTF_8), Set.of("secret")))
                 .isEmpty();
-        assertThat(scanner.tallies().get("t").hits).isZero();
+        assertThat(scanner.tallies().get("t").hits()).isZero();
+    }
+
+    @Test
+    void aScannerCappedAtAPrefixStillFindsEveryEncodingAndMasksTheWholePattern() {
+        CanaryScanner capped = new CanaryScanner(List.of(Canary.text("secret", SECRET)), 12);
+        byte[] s = SECRET.getBytes(StandardCharsets.UTF_8);
+        for (String haystack : List.of(SECRET, Base64.getEncoder().encodeToString(("us" + SECRET).getBytes(
+                StandardCharsets.UTF_8)), HexFormat.of().formatHex(s))) {
+            List<CanaryScanner.Hit> hits = capped.scan("t", "x", haystack.getBytes(StandardCharsets.UTF_8));
+            assertThat(hits).as(haystack).isNotEmpty();
+            assertThat(hits.get(0).context()).doesNotContain(SECRET.substring(4, SECRET.length() - 4));
+        }
+    }
+
+    @Test
+    void aStreamOfLinesIsSearchedAcrossBlockEdgesAndItsLinesCounted() throws Exception {
+        StringBuilder log = new StringBuilder();
+        while (log.length() < (1 << 20) - 10) {
+            log.append("an ordinary log line without secrets\n");
+        }
+        log.setLength((1 << 20) - 10); // the secret straddles the 1 MiB read block
+        log.append(SECRET).append("\nlast line");
+        List<CanaryScanner.Hit> hits = scanner.scanLines("log", "file", new java.io.ByteArrayInputStream(
+                log.toString().getBytes(StandardCharsets.UTF_8)));
+        assertThat(hits).extracting(CanaryScanner.Hit::canary).containsExactly("secret");
+        assertThat(scanner.tallies().get("log").items()).isEqualTo(log.chars().filter(c -> c == '\n').count() + 1);
     }
 
     private void assertFound(String haystack) {

@@ -1,4 +1,4 @@
-package com.booqing.whatsapp.reliability.secrets;
+package com.booqing.whatsapp.testkit.canary;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -38,16 +38,16 @@ import java.util.Map;
  * Plus whatever is printed on System.out and System.err while it runs. {@link #close()} restores every level and
  * stream, so the other tests of this JVM keep their configuration.
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
-    enum Kind { GATEWAY, LIBRARY, LIBRARY_DEBUG, SIMULATOR, STDOUT_STDERR }
+    public enum Kind { GATEWAY, LIBRARY, LIBRARY_DEBUG, SIMULATOR, STDOUT_STDERR }
 
     private final LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     private final Map<String, Level> originalLevels = new HashMap<>();
     private final Map<Kind, Path> files = new EnumMap<>(Kind.class);
     private final Map<Kind, OutputStream> streams = new EnumMap<>(Kind.class);
     /** Loggers whose DEBUG output is large: kept at INFO unless asked for. */
-    static final List<String> NOISY = List.of("org.eclipse.jetty", "org.apache.kafka");
+    public static final List<String> NOISY = List.of("org.eclipse.jetty", "org.apache.kafka");
 
     private final Appender appender = new Appender();
     private final List<ch.qos.logback.core.Appender<ILoggingEvent>> consoleAppenders = new ArrayList<>();
@@ -60,7 +60,7 @@ final class LogCapture implements AutoCloseable {
      * @param noisyAtDebug  also Jetty and the Kafka clients at DEBUG (about 200 MB and minutes per run on two
      *                      cores); otherwise they run at INFO, one level below what production lets through
      */
-    LogCapture(Path dir, boolean noisyAtDebug) {
+    public LogCapture(Path dir, boolean noisyAtDebug) {
         try {
             Files.createDirectories(dir);
             for (Kind k : Kind.values()) {
@@ -88,7 +88,9 @@ final class LogCapture implements AutoCloseable {
                 l.setLevel(Level.INFO);
             }
         }
-        // The console would print the same lines again (and hundreds of megabytes into failsafe's report).
+        // The console would print the same lines again (and hundreds of megabytes into failsafe's report). The
+        // suite-wide audit's appender (CanaryAudit) is detached with them: what is captured here at DEBUG is
+        // searched by the capture's owner, against its own rules for what is shown by design.
         root.iteratorForAppenders().forEachRemaining(consoleAppenders::add);
         consoleAppenders.forEach(root::detachAppender);
         appender.setContext(context);
@@ -99,12 +101,12 @@ final class LogCapture implements AutoCloseable {
         System.setErr(new PrintStream(new Tee(originalErr), true));
     }
 
-    Path file(Kind kind) {
+    public Path file(Kind kind) {
         return files.get(kind);
     }
 
     /** Flushes everything captured so far to the files. */
-    synchronized void flush() {
+    public synchronized void flush() {
         try {
             for (OutputStream s : streams.values()) {
                 s.flush();
@@ -139,7 +141,7 @@ final class LogCapture implements AutoCloseable {
     }
 
     /** The least level the services' logback.xml lets through for a logger, LOG_LEVEL=DEBUG assumed. */
-    static Level productionThreshold(String logger) {
+    public static Level productionThreshold(String logger) {
         if (logger.startsWith("com.booqing")) {
             return Level.DEBUG;
         }
@@ -150,7 +152,7 @@ final class LogCapture implements AutoCloseable {
         return Level.INFO;
     }
 
-    static Kind kindOf(ILoggingEvent e) {
+    public static Kind kindOf(ILoggingEvent e) {
         String name = e.getLoggerName();
         if (name.startsWith("com.booqing.whatsapp.simulator")) {
             return Kind.SIMULATOR;
