@@ -15,6 +15,8 @@ import java.util.Map;
  * @param bodies             distinct signed webhooks the throughput phases rotate through
  * @param latencyConnections connections of the open-loop phases (latency at half rate, webhook-to-Redis)
  * @param latency            length of the open-loop latency phase (at half the measured ingress rate)
+ * @param latencyWarmup      unmeasured open loop at the same rate first: the closed-loop rounds ran by wrk, so
+ *                           the Java generator's open-loop code would otherwise be compiled during the measurement
  * @param redisRate          webhooks per second of the webhook-to-Redis phase
  * @param redis              length of the webhook-to-Redis phase
  * @param redisDrain         how long to wait after that phase for the last webhooks to reach Redis
@@ -32,7 +34,7 @@ import java.util.Map;
  *                           and JVMs that have not just absorbed the closed-loop rounds' millions of records
  */
 record BenchOptions(int connections, int rounds, Duration round, Duration warmup, int bodies,
-                    int latencyConnections, Duration latency, int redisRate, Duration redis, Duration redisDrain,
+                    int latencyConnections, Duration latency, Duration latencyWarmup, int redisRate, Duration redis, Duration redisDrain,
                     Duration redisWarmup, boolean accessLogDiagnostic, boolean handlerDiagnostic, String driver, int wrkThreads,
                     boolean hops, String phases) {
 
@@ -45,6 +47,7 @@ record BenchOptions(int connections, int rounds, Duration round, Duration warmup
             "  --bodies=1000              distinct signed webhooks rotated through",
             "  --latency-connections=64   connections of the open-loop phases (latency and webhook-to-Redis)",
             "  --latency-seconds=10       open-loop phase at half the measured ingress rate",
+            "  --latency-warmup-seconds=5 the same open loop first, unmeasured (JIT of the Java generator)",
             "  --redis-rate=1000          webhooks/s of the webhook-to-Redis phase",
             "  --redis-seconds=20         length of the webhook-to-Redis phase",
             "  --redis-drain-seconds=10   wait for the last webhooks to reach Redis",
@@ -77,6 +80,7 @@ record BenchOptions(int connections, int rounds, Duration round, Duration warmup
                 integer(given, "bodies", 1000, 1, 100_000),
                 integer(given, "latency-connections", 64, 1, 1024),
                 seconds(given, "latency-seconds", 10, 1, 120),
+                seconds(given, "latency-warmup-seconds", 5, 0, 120),
                 integer(given, "redis-rate", 1000, 1, 20_000),
                 seconds(given, "redis-seconds", 20, 1, 120),
                 seconds(given, "redis-drain-seconds", 10, 1, 120),
@@ -96,11 +100,12 @@ record BenchOptions(int connections, int rounds, Duration round, Duration warmup
     /** All flags as given or defaulted, so that a printed run can be repeated exactly. */
     String describe() {
         return String.format("--connections=%d --rounds=%d --round-seconds=%d --warmup-seconds=%d --bodies=%d"
-                        + " --latency-connections=%d --latency-seconds=%d --redis-rate=%d --redis-seconds=%d"
+                        + " --latency-connections=%d --latency-seconds=%d --latency-warmup-seconds=%d"
+                        + " --redis-rate=%d --redis-seconds=%d"
                         + " --redis-drain-seconds=%d --redis-warmup-seconds=%d --access-log-diagnostic=%b"
                         + " --handler-diagnostic=%b --driver=%s --wrk-threads=%d --hops=%b --phases=%s",
                 connections, rounds, round.toSeconds(), warmup.toSeconds(), bodies, latencyConnections,
-                latency.toSeconds(), redisRate, redis.toSeconds(), redisDrain.toSeconds(), redisWarmup.toSeconds(),
+                latency.toSeconds(), latencyWarmup.toSeconds(), redisRate, redis.toSeconds(), redisDrain.toSeconds(), redisWarmup.toSeconds(),
                 accessLogDiagnostic, handlerDiagnostic, driver, wrkThreads, hops, phases);
     }
 

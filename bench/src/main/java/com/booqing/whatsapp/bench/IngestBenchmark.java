@@ -211,6 +211,10 @@ public final class IngestBenchmark {
     private void halfRateLatency(LoadGenerator generator, Target ingress, Report report) {
         double halfRate = Math.max(1, report.ingressMedian() / 2);
         report.halfRate = halfRate;
+        if (!options.latencyWarmup().isZero()) {
+            phase(generator.openLoop(String.format("open loop at %,.0f/s, warm-up", halfRate), ingress,
+                    options.latencyConnections(), halfRate, options.latencyWarmup(), null));
+        }
         report.halfRateResult = phase(generator.openLoop(String.format("open loop at %,.0f/s (half)", halfRate),
                 ingress, options.latencyConnections(), halfRate, options.latency(), null));
     }
