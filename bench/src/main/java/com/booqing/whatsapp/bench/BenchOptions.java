@@ -30,7 +30,7 @@ import java.util.Map;
  * @param wrkThreads         wrk's threads (-t)
  * @param hops               whether the webhook-to-Redis phase runs the hop probe (three more consumers on the
  *                           broker, one of them fetching every raw webhook as it lands: a load of its own, about
- *                           0.1 core of the broker, which moved that phase's p99 from 52-116 ms to 67-216 ms)
+ *                           0.1 core of the broker, which moved that phase's p99 from 37-116 ms to 67-216 ms)
  * @param phases             "all", or "pipeline": only the webhook-to-Redis phase (with its warm-up), on a broker
  *                           and JVMs that have not just absorbed the closed-loop rounds' millions of records
  */
