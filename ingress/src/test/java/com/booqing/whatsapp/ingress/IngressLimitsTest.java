@@ -233,14 +233,18 @@ class IngressLimitsTest {
         });
     }
 
+    /** The defaults, with at most {@code connections} open connections. */
+    static IngressConfig connectionLimit(int connections) {
+        IngressConfig d = config(IngressConfig.DEFAULT_WEBHOOK_RATE_PER_SECOND, IngressConfig.DEFAULT_IDLE_TIMEOUT);
+        return new IngressConfig(d.host(), d.port(), d.adminApiKey(), d.maxBodyBytes(), d.kafkaAckTimeout(),
+                d.webhookRatePerSecond(), d.maxHeaderBytes(), d.idleTimeout(), d.headerTimeout(), connections,
+                d.management(), d.stream());
+    }
+
     /* A retry storm waits in the kernel's accept queue, not in the heap: beyond the limit nothing is accepted. */
     @Test
     void holdsNewConnectionsBackWhileTheConnectionLimitIsReached() {
-        IngressConfig d = config(IngressConfig.DEFAULT_WEBHOOK_RATE_PER_SECOND, IngressConfig.DEFAULT_IDLE_TIMEOUT);
-        IngressConfig limited = new IngressConfig(d.host(), d.port(), d.adminApiKey(), d.maxBodyBytes(),
-                d.kafkaAckTimeout(), d.webhookRatePerSecond(), d.maxHeaderBytes(), d.idleTimeout(), d.headerTimeout(),
-                10, d.management(), d.stream());
-        http(limited, (server, client) -> {
+        http(connectionLimit(10), (server, client) -> {
             List<Socket> idle = new ArrayList<>();
             try {
                 for (int i = 0; i < 10; i++) {
@@ -270,11 +274,7 @@ class IngressLimitsTest {
 
     @Test
     void closesIdleKeepAliveConnectionsSoonWhileTheConnectionLimitIsReached() {
-        IngressConfig d = config(IngressConfig.DEFAULT_WEBHOOK_RATE_PER_SECOND, IngressConfig.DEFAULT_IDLE_TIMEOUT);
-        IngressConfig limited = new IngressConfig(d.host(), d.port(), d.adminApiKey(), d.maxBodyBytes(),
-                d.kafkaAckTimeout(), d.webhookRatePerSecond(), d.maxHeaderBytes(), d.idleTimeout(), d.headerTimeout(),
-                10, d.management(), d.stream());
-        http(limited, (server, client) -> {
+        http(connectionLimit(10), (server, client) -> {
             List<Socket> idle = new ArrayList<>();
             try {
                 for (int i = 0; i < 9; i++) {
@@ -294,8 +294,8 @@ class IngressLimitsTest {
 
                     assertThat(answer).as("answered once idle connections were closed, none closed by the test")
                             .startsWith("HTTP/1.1 200");
-                    assertThat(waited).as("well before the %s idle timeout", d.idleTimeout())
-                            .isLessThan(d.idleTimeout().dividedBy(2));
+                    assertThat(waited).as("well before the %s idle timeout", IngressConfig.DEFAULT_IDLE_TIMEOUT)
+                            .isLessThan(IngressConfig.DEFAULT_IDLE_TIMEOUT.dividedBy(2));
                 }
             } finally {
                 for (Socket s : idle) {
