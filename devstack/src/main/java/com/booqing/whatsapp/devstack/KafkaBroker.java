@@ -238,7 +238,8 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    static String serverProperties(int port, int controllerPort, Path logDir) {
+    /** A single-node KRaft broker and controller on loopback, sized for tests and the local stack. */
+    public static String serverProperties(int port, int controllerPort, Path logDir) {
         return String.join("\n",
                 "process.roles=broker,controller",
                 "node.id=1",
@@ -273,7 +274,8 @@ public final class KafkaBroker implements AutoCloseable {
                 + "\n";
     }
 
-    private static final String LOGBACK = String.join("\n",
+    /** The broker JVM's logging: warnings, and the lines that say it started. */
+    public static final String LOGBACK = String.join("\n",
             "<configuration>",
             "  <appender name=\"out\" class=\"ch.qos.logback.core.ConsoleAppender\">",
             "    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{30} - %msg%n</pattern></encoder>",

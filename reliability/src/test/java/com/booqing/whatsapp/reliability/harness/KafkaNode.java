@@ -1,5 +1,7 @@
 package com.booqing.whatsapp.reliability.harness;
 
+import com.booqing.whatsapp.devstack.KafkaBroker;
+
 import com.booqing.whatsapp.devstack.FreePorts;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -47,8 +49,8 @@ public final class KafkaNode implements AutoCloseable {
         int controllerPort = FreePorts.next();
         try {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("server.properties"), serverProperties(port, controllerPort, dir.resolve("data")));
-            Files.writeString(dir.resolve("logback.xml"), LOGBACK);
+            Files.writeString(dir.resolve("server.properties"), KafkaBroker.serverProperties(port, controllerPort, dir.resolve("data")));
+            Files.writeString(dir.resolve("logback.xml"), KafkaBroker.LOGBACK);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -137,46 +139,4 @@ public final class KafkaNode implements AutoCloseable {
             // best effort: it is under target/
         }
     }
-
-    /** devstack's test-broker settings, plus a short group join so that consumers come back quickly. */
-    static String serverProperties(int port, int controllerPort, Path logDir) {
-        return String.join("\n",
-                "process.roles=broker,controller",
-                "node.id=1",
-                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
-                "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                "log.dirs=" + logDir,
-                "num.partitions=1",
-                "default.replication.factor=1",
-                "min.insync.replicas=1",
-                "auto.create.topics.enable=false",
-                "offsets.topic.replication.factor=1",
-                "offsets.topic.num.partitions=1",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
-                "transaction.state.log.num.partitions=1",
-                "share.coordinator.state.topic.replication.factor=1",
-                "share.coordinator.state.topic.min.isr=1",
-                "group.initial.rebalance.delay.ms=0",
-                "num.network.threads=2",
-                "num.io.threads=4",
-                "num.recovery.threads.per.data.dir=1",
-                "log.segment.bytes=8388608",
-                "log.cleaner.dedupe.buffer.size=8388608",
-                "log.cleaner.threads=1",
-                "") + "\n";
-    }
-
-    private static final String LOGBACK = String.join("\n",
-            "<configuration>",
-            "  <appender name=\"out\" class=\"ch.qos.logback.core.ConsoleAppender\">",
-            "    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{30} - %msg%n</pattern></encoder>",
-            "  </appender>",
-            "  <logger name=\"kafka.server.KafkaRaftServer\" level=\"INFO\"/>",
-            "  <root level=\"WARN\"><appender-ref ref=\"out\"/></root>",
-            "</configuration>", "");
 }
