@@ -24,7 +24,9 @@ final class CpuSampler {
     /** Roles of this JVM's threads, told apart by thread name. */
     enum Role {
         GENERATOR("load generator"), HTTP("Jetty threads (ingress or bare handler)"), KAFKA_CLIENT("Kafka producer I/O"),
-        JIT("JIT compilers"), GC("GC and VM"), PIPELINE("processor + Redis poller"), OTHER("other JVM threads");
+        JIT("JIT compilers"), GC("GC and VM"), PIPELINE("processor + Redis poller"),
+        SIMULATOR("the provider simulator's servers"), SENDER("the sender: its loop, workers and HTTP pool"),
+        OTHER("other JVM threads");
 
         final String description;
 
@@ -50,6 +52,13 @@ final class CpuSampler {
             }
             if (threadName.contains("StreamThre") || threadName.startsWith("redis-")) {
                 return PIPELINE;
+            }
+            if (threadName.startsWith("sim-")) {
+                return SIMULATOR;
+            }
+            if (threadName.startsWith("sender-") || threadName.startsWith("provider-call")
+                    || threadName.startsWith("idle-connection-evictor")) {
+                return SENDER;
             }
             return OTHER;
         }

@@ -51,9 +51,13 @@ record CpuSplit(double jvm, Map<Role, Double> roles, double broker, double redis
     String describe() {
         StringBuilder b = new StringBuilder();
         if (!roles.isEmpty()) {
-            b.append(String.format("gen %.2f http %.2f kafka-io %.2f jit %.2f gc %.2f pipe %.2f other %.2f",
-                    role(Role.GENERATOR), role(Role.HTTP), role(Role.KAFKA_CLIENT), role(Role.JIT), role(Role.GC),
-                    role(Role.PIPELINE), role(Role.OTHER)));
+            b.append(String.format("gen %.2f http %.2f kafka-io %.2f jit %.2f gc %.2f pipe %.2f", role(Role.GENERATOR),
+                    role(Role.HTTP), role(Role.KAFKA_CLIENT), role(Role.JIT), role(Role.GC), role(Role.PIPELINE)));
+            // Only runs with a simulator or a sender in this JVM have these threads.
+            if (role(Role.SIMULATOR) > 0 || role(Role.SENDER) > 0) {
+                b.append(String.format(" sim %.2f sender %.2f", role(Role.SIMULATOR), role(Role.SENDER)));
+            }
+            b.append(String.format(" other %.2f", role(Role.OTHER)));
         } else {
             b.append(String.format("this JVM %.2f", jvm));
         }

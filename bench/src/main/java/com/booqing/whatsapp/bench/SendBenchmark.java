@@ -47,7 +47,8 @@ public final class SendBenchmark {
             "SendBenchmark [--name=value ...]",
             "  --connections=32        keep-alive connections of the plain load generator (the ceiling)",
             "  --ceiling-seconds=5     measured ceiling window (after a 3 s warm-up)",
-            "  --sends=20000           commands of the throughput phase (after 2,000 unmeasured)",
+            "  --warmup-sends=10000    unmeasured commands before it, so that the JIT has compiled the sender",
+            "  --sends=20000           commands of the throughput phase",
             "  --latency-rate=500      commands/s of the open-loop latency phase",
             "  --latency-seconds=10    length of that phase",
             "  --trickle-rate=50       commands/s during the failover phase",
@@ -55,7 +56,6 @@ public final class SendBenchmark {
             "Environment: REDIS_URL (used when it answers PING, else a Redis is started); SENDER_* and",
             "WHATSAPP_DEFAULT_* are passed to the sender (SENDER_RATE_PER_SECOND_DEFAULT defaults to 100000 here).");
     private static final Duration CEILING_WARMUP = Duration.ofSeconds(3);
-    private static final int WARM_SENDS = 2000;
     private static final Duration BEFORE_DARK = Duration.ofSeconds(3);
     private static final Duration MAX_DARK = Duration.ofSeconds(20);
 
@@ -76,6 +76,7 @@ public final class SendBenchmark {
         Map<String, Integer> flags = new LinkedHashMap<>();
         flags.put("connections", 32);
         flags.put("ceiling-seconds", 5);
+        flags.put("warmup-sends", 10_000);
         flags.put("sends", 20_000);
         flags.put("latency-rate", 500);
         flags.put("latency-seconds", 10);
@@ -244,11 +245,11 @@ public final class SendBenchmark {
     private void throughput(double ceiling) {
         Duration drain = Duration.ofSeconds(flags.get("drain-seconds"));
         List<String> warm = new ArrayList<>();
-        for (int i = 0; i < WARM_SENDS; i++) {
+        for (int i = 0; i < flags.get("warmup-sends"); i++) {
             warm.add(produce("warm " + i));
         }
         int warmSeen = results.await(warm, drain);
-        progress("sender warm-up: " + warmSeen + " of " + WARM_SENDS + " results");
+        progress("sender warm-up: " + warmSeen + " of " + flags.get("warmup-sends") + " results");
 
         int k = flags.get("sends");
         List<String> ids = new ArrayList<>(k);
@@ -293,6 +294,7 @@ public final class SendBenchmark {
         int n = rate * flags.get("latency-seconds");
         List<String> ids = new ArrayList<>(n);
         long[] producedAt = new long[n];
+        long[] producedWallMillis = new long[n];
         double interval = 1e9 / rate;
         long start = System.nanoTime();
         int unsent = 0;
@@ -303,15 +305,25 @@ public final class SendBenchmark {
                 LockSupport.parkNanos(scheduled - now);
             }
             producedAt[i] = now;
+            producedWallMillis[i] = System.currentTimeMillis();
             ids.add(produce("latency " + i));
         }
         int seen = results.await(ids, Duration.ofSeconds(flags.get("drain-seconds")));
         Latencies l = new Latencies(n, n);
+        // Where the time goes: command produced -> the sender made its result (wall clock, 1 ms resolution), and the
+        // rest: the result published, committed and read back.
+        Latencies toResult = new Latencies(n, n);
+        Latencies rest = new Latencies(n, n);
         int sent = 0;
         for (int i = 0; i < n; i++) {
             SendResults.Arrival a = results.get(ids.get(i));
             if (a != null) {
                 l.record(a.nanos() - producedAt[i]);
+                if (a.completedMillis() >= 0) {
+                    long toResultNanos = Math.max(0, a.completedMillis() - producedWallMillis[i]) * 1_000_000L;
+                    toResult.record(toResultNanos);
+                    rest.record(Math.max(0, a.nanos() - producedAt[i] - toResultNanos));
+                }
                 sent += a.outcome() == SendResult.Outcome.SENT ? 1 : 0;
             } else {
                 unsent++;
@@ -326,6 +338,11 @@ public final class SendBenchmark {
                 verdict(p99 <= TARGET_P99_MS && unsent == 0));
         row("  (max; results / sent)", String.format("max %.1f ms; %,d / %,d of %,d", l.maxMillis(), seen, sent, n),
                 "", "");
+        String split = String.format("p50 %.0f / p99 %.0f ms to the result; p50 %.0f / p99 %.0f ms to the reader",
+                toResult.percentileMillis(0.5), toResult.percentileMillis(0.99), rest.percentileMillis(0.5),
+                rest.percentileMillis(0.99));
+        progress("  split: " + split);
+        row("  command -> result made -> read", split, "", "");
     }
 
     /** Phase 4: a steady trickle, the primary set dark, time until the first SENT result from the backup. */

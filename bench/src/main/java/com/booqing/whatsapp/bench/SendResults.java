@@ -20,8 +20,11 @@ import java.util.stream.IntStream;
  * and notes when each message's result arrived: the far end of "command to result".
  */
 final class SendResults implements AutoCloseable {
-    /** A result as it arrived; {@code nanos} is System.nanoTime() when the consumer returned it. */
-    record Arrival(long nanos, SendResult.Outcome outcome, String endpointId) {
+    /**
+     * A result as it arrived; {@code nanos} is System.nanoTime() when the consumer returned it, {@code completedMillis}
+     * the sender's clock when it made the result (the same machine's wall clock as the bench's).
+     */
+    record Arrival(long nanos, SendResult.Outcome outcome, String endpointId, long completedMillis) {
     }
 
     private final Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
@@ -52,7 +55,8 @@ final class SendResults implements AutoCloseable {
                     try {
                         SendResult result = topic.valueSerde().deserializer().deserialize(topic.name(), r.value());
                         arrivals.putIfAbsent(result.messageId(),
-                                new Arrival(now, result.outcome(), result.endpointId()));
+                                new Arrival(now, result.outcome(), result.endpointId(),
+                                        result.completedAt() == null ? -1 : result.completedAt().toEpochMilli()));
                     } catch (RuntimeException bad) {
                         // not a result of ours; the phases count what is missing
                     }

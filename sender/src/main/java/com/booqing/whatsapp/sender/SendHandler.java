@@ -223,9 +223,10 @@ public final class SendHandler {
      * longest backoffs. It bounds the idempotency lease, so a second instance knows when the first is gone.
      */
     private Duration maxProcessing(Duration timeout, int endpoints) {
-        Duration perRound = timeout.plus(CALL_GRACE).multipliedBy(endpoints);
-        return perRound.multipliedBy(settings.retries() + 1L)
-                .plus(settings.backoffMax().multipliedBy(settings.retries()));
+        // In milliseconds: Duration.multipliedBy goes through BigDecimal, and this runs for every command.
+        long perRound = (timeout.toMillis() + CALL_GRACE.toMillis()) * endpoints;
+        return Duration.ofMillis(perRound * (settings.retries() + 1L)
+                + settings.backoffMax().toMillis() * settings.retries());
     }
 
     private Duration timeout(Optional<TenantConfiguration> configuration) {

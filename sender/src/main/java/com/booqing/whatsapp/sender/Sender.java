@@ -12,6 +12,7 @@ import com.booqing.whatsapp.common.kafka.CompactedTopicView;
 import com.booqing.whatsapp.common.kafka.KafkaClients;
 import com.booqing.whatsapp.common.kafka.Topic;
 import com.booqing.whatsapp.common.kafka.Topics;
+import com.booqing.whatsapp.common.kafka.ViewIndex;
 import com.booqing.whatsapp.common.logging.LogContext;
 import com.booqing.whatsapp.common.logging.Trace;
 import com.booqing.whatsapp.common.message.SendCommand;
@@ -167,13 +168,14 @@ public final class Sender implements AutoCloseable {
         String bootstrap = config.kafkaBootstrapServers();
         this.configurations = new CompactedTopicView<>(bootstrap, topics.tenantConfig(), clientId("config"), (k, v) -> {
         });
-        this.endpoints = new CompactedTopicView<>(bootstrap, topics.endpoints(), clientId("endpoints"), (k, v) -> {
-        });
+        ViewIndex<Endpoint> endpointsByTenant = new ViewIndex<>(Endpoint::tenantId);
+        this.endpoints = new CompactedTopicView<>(bootstrap, topics.endpoints(), clientId("endpoints"),
+                endpointsByTenant);
         this.health = new CompactedTopicView<>(bootstrap, topics.endpointHealth(), clientId("health"), (k, v) -> {
         });
         this.devices = new CompactedTopicView<>(bootstrap, topics.devices(), clientId("devices"), (k, v) -> {
         });
-        this.directory = new ViewDirectory(configurations, endpoints, health, devices, config.healthCheckInterval(),
+        this.directory = new ViewDirectory(configurations, endpointsByTenant, health, devices, config.healthCheckInterval(),
                 clock);
         this.guards = new EndpointGuards(settings.breaker(), clock, meters);
         SecureRandom random = new SecureRandom();

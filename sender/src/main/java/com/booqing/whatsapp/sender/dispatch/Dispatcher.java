@@ -211,7 +211,19 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    private void runHead(Chain chain) {
+    /**
+     * Runs the chain's head, then, while its lane has chains ready, the next one on the same thread: handing each job
+     * to another idle thread would cost a wake-up per job.
+     */
+    private void runHead(Chain first) {
+        Chain chain = first;
+        while (chain != null) {
+            runOne(chain);
+            chain = nextReady(chain.lane);
+        }
+    }
+
+    private void runOne(Chain chain) {
         Job job;
         synchronized (this) {
             job = chain.jobs.peek();
@@ -226,8 +238,6 @@ public final class Dispatcher implements AutoCloseable {
             log.error("job at {}@{} failed unexpectedly: {}", job.partition().partition(), job.offset(), e.toString(),
                     e);
             running = DONE;
-        } finally {
-            freeSlot(chain.lane);
         }
         if (running == null) {
             running = DONE;
@@ -242,13 +252,16 @@ public final class Dispatcher implements AutoCloseable {
         });
     }
 
-    /** The worker is done with its part: the lane's next ready chain may run. */
-    private synchronized void freeSlot(Lane lane) {
-        lane.running--;
+    /**
+     * The worker is done with its part: it takes the lane's next ready chain itself (its slot stays taken), or
+     * gives its slot up. @return the chain to run next, null when none is ready
+     */
+    private synchronized Chain nextReady(Lane lane) {
         Chain next = lane.ready.poll();
-        if (next != null) {
-            schedule(next);
+        if (next == null) {
+            lane.running--;
         }
+        return next;
     }
 
     private synchronized void finish(Chain chain) {

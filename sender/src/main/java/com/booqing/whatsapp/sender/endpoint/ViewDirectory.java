@@ -5,6 +5,7 @@ import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.endpoint.EndpointHealth;
 import com.booqing.whatsapp.common.endpoint.HealthState;
 import com.booqing.whatsapp.common.kafka.CompactedTopicView;
+import com.booqing.whatsapp.common.kafka.ViewIndex;
 import com.booqing.whatsapp.common.tenant.TenantConfiguration;
 
 import java.time.Clock;
@@ -21,7 +22,7 @@ import java.util.Optional;
  */
 public final class ViewDirectory implements EndpointDirectory {
     private final CompactedTopicView<TenantConfiguration> configurations;
-    private final CompactedTopicView<Endpoint> endpoints;
+    private final ViewIndex<Endpoint> endpointsByTenant;
     private final CompactedTopicView<EndpointHealth> health;
     private final CompactedTopicView<Device> devices;
     public static final int STALE_AFTER_INTERVALS = 15;
@@ -29,11 +30,12 @@ public final class ViewDirectory implements EndpointDirectory {
     private final Duration defaultInterval;
     private final Clock clock;
 
-    public ViewDirectory(CompactedTopicView<TenantConfiguration> configurations, CompactedTopicView<Endpoint> endpoints,
+    /** @param endpointsByTenant the endpoints view's listener, grouping endpoints by tenant */
+    public ViewDirectory(CompactedTopicView<TenantConfiguration> configurations, ViewIndex<Endpoint> endpointsByTenant,
                          CompactedTopicView<EndpointHealth> health, CompactedTopicView<Device> devices,
                          Duration defaultInterval, Clock clock) {
         this.configurations = configurations;
-        this.endpoints = endpoints;
+        this.endpointsByTenant = endpointsByTenant;
         this.health = health;
         this.devices = devices;
         this.defaultInterval = defaultInterval;
@@ -47,7 +49,7 @@ public final class ViewDirectory implements EndpointDirectory {
 
     @Override
     public Collection<Endpoint> endpointsOf(String tenantId) {
-        return endpoints.values().stream().filter(e -> e.tenantId().equals(tenantId)).toList();
+        return endpointsByTenant.group(tenantId);
     }
 
     @Override

@@ -16,6 +16,8 @@ import java.util.Optional;
  */
 record IdempotencyEntry(String bodyHash, String owner, Instant leaseUntil, SendResult result) {
     private static final ObjectMapper MAPPER = Json.lenient();
+    /** How the JSON of an entry without a result ends: Jackson writes record components in order, nulls too. */
+    private static final String NO_RESULT = ",\"result\":null}";
 
     String json() {
         try {
@@ -27,6 +29,24 @@ record IdempotencyEntry(String bodyHash, String owner, Instant leaseUntil, SendR
 
     IdempotencyEntry withResult(SendResult r) {
         return new IdempotencyEntry(bodyHash, owner, leaseUntil, r);
+    }
+
+    /**
+     * The JSON of {@code claimJson}'s entry with {@code r} as its result, without reading the claim back: every
+     * command's completion does this, and parsing the claim (its times among it) cost more than the Redis call.
+     * The same text as {@code parse(claimJson).withResult(r).json()}, since the result is the last component.
+     */
+    static String completed(String claimJson, SendResult r) {
+        if (!claimJson.endsWith(NO_RESULT)) {
+            return parse(claimJson).orElseThrow(() -> new IllegalArgumentException("not an entry")).withResult(r)
+                    .json();
+        }
+        try {
+            return claimJson.substring(0, claimJson.length() - NO_RESULT.length()) + ",\"result\":"
+                    + MAPPER.writeValueAsString(r) + "}";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("idempotency entry cannot be encoded", e);
+        }
     }
 
     static Optional<IdempotencyEntry> parse(String json) {

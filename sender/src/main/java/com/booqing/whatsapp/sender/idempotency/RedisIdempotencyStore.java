@@ -4,10 +4,15 @@ import com.booqing.whatsapp.common.message.SendResult;
 import com.booqing.whatsapp.common.redis.RedisKeys;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.params.SetParams;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,6 +29,9 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
             + "redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) return 1 else return 0 end";
     private static final String COMPARE_AND_DELETE = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
             + "return redis.call('DEL', KEYS[1]) else return 0 end";
+    private static final String COMPARE_AND_SET_SHA = sha1Hex(COMPARE_AND_SET);
+    private static final String COMPARE_AND_DELETE_SHA = sha1Hex(COMPARE_AND_DELETE);
+    private static final String TTL_SECONDS = Long.toString(TTL.toSeconds());
     private static final int CLAIM_TRIES = 3;
 
     private final JedisPooled redis;
@@ -66,15 +74,13 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     @Override
     public boolean complete(String tenantId, String key, String token, SendResult result) {
-        String done = IdempotencyEntry.parse(token).orElseThrow(() -> new IllegalArgumentException("not a claim"))
-                .withResult(result).json();
-        return compareAndSet(tenantId, key, token, done);
+        return compareAndSet(tenantId, key, token, IdempotencyEntry.completed(token, result));
     }
 
     @Override
     public void release(String tenantId, String key, String token) {
         try {
-            redis.eval(COMPARE_AND_DELETE, List.of(key(keys, tenantId, key)), List.of(token));
+            script(COMPARE_AND_DELETE, COMPARE_AND_DELETE_SHA, List.of(key(keys, tenantId, key)), List.of(token));
         } catch (JedisException e) {
             throw new Unavailable("Redis is unavailable for idempotency keys", e);
         }
@@ -82,18 +88,37 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     @Override
     public boolean resolve(String tenantId, String key, String observed, SendResult result) {
-        String resolved = IdempotencyEntry.parse(observed)
-                .orElseThrow(() -> new IllegalArgumentException("not an entry")).withResult(result).json();
-        return compareAndSet(tenantId, key, observed, resolved);
+        return compareAndSet(tenantId, key, observed, IdempotencyEntry.completed(observed, result));
     }
 
     private boolean compareAndSet(String tenantId, String key, String expected, String value) {
         try {
-            Object updated = redis.eval(COMPARE_AND_SET, List.of(key(keys, tenantId, key)),
-                    List.of(expected, value, Long.toString(TTL.toSeconds())));
+            Object updated = script(COMPARE_AND_SET, COMPARE_AND_SET_SHA, List.of(key(keys, tenantId, key)),
+                    List.of(expected, value, TTL_SECONDS));
             return Long.valueOf(1).equals(updated);
         } catch (JedisException e) {
             throw new Unavailable("Redis is unavailable for idempotency keys", e);
+        }
+    }
+
+    /**
+     * Runs a script by its SHA-1, and by its text when this Redis does not know it yet (new, restarted or flushed):
+     * sending the text with every call would make Redis hash it again for every command.
+     */
+    private Object script(String text, String sha, List<String> keys, List<String> args) {
+        try {
+            return redis.evalsha(sha, keys, args);
+        } catch (JedisNoScriptException e) {
+            return redis.eval(text, keys, args);
+        }
+    }
+
+    private static String sha1Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is missing from this JVM", e);
         }
     }
 }

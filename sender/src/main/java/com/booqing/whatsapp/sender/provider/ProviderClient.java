@@ -6,7 +6,6 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
@@ -62,18 +61,19 @@ public final class ProviderClient implements AutoCloseable {
     }
 
     private static ProviderClient create(Duration connectTimeout, DnsResolver dns) {
-        PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
+        PoolingHttpClientConnectionManager pool = ChannelSockets.poolBuilder()
                 .setDnsResolver(dns)
                 .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
                 .setMaxConnTotal(MAX_CONNECTIONS)
                 .setMaxConnPerRoute(MAX_CONNECTIONS)
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.of(connectTimeout))
-                        // Every pooled connection is checked before reuse (a read of at most 1 ms): a request
-                        // written into a socket the provider has closed (it went down, or dropped an idle keep-alive)
-                        // gets no answer and its outcome is unknown, so it could neither be retried nor fail over;
-                        // on a fresh connection the same outage is a refused connect, certainly not sent.
-                        .setValidateAfterInactivity(TimeValue.ofMilliseconds(1))
+                        // Every pooled connection is checked before every reuse (one non-blocking read,
+                        // ChannelSockets): a request written into a socket the provider has closed (it went down, or
+                        // dropped an idle keep-alive) gets no answer and its outcome is unknown, so it could neither
+                        // be retried nor fail over; on a fresh connection the same outage is a refused connect,
+                        // certainly not sent.
+                        .setValidateAfterInactivity(TimeValue.ZERO_MILLISECONDS)
                         .setTimeToLive(TimeValue.ofMinutes(5))
                         .build())
                 .build();
