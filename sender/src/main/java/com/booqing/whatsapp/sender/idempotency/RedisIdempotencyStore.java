@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The idempotency store in Redis: one STRING per key, {@code {namespace}:idem:{tenantId}:{idempotencyKey}}, holding
@@ -50,7 +51,11 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     @Override
     public Claim claim(String tenantId, String key, String bodyHash, Instant leaseUntil) {
         String redisKey = key(keys, tenantId, key);
-        String mine = new IdempotencyEntry(bodyHash, UUID.randomUUID().toString(), leaseUntil, null).json();
+        // The owner only has to differ from every other claim's; it is no secret, so no SecureRandom (a lock and a
+        // read of /dev/urandom per command).
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        String mine = IdempotencyEntry.claimJson(bodyHash, new UUID(random.nextLong(), random.nextLong()).toString(),
+                leaseUntil);
         try {
             for (int i = 0; i < CLAIM_TRIES; i++) {
                 if ("OK".equals(redis.set(redisKey, mine, SetParams.setParams().nx().ex(TTL.toSeconds())))) {

@@ -8,7 +8,9 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Endpoint URLs come from tenants, so before every provider call the URL passes the {@link EndpointUrlGuard}
@@ -29,8 +31,13 @@ public final class EndpointAddressCheck {
 
     private static final int MAX_HOST_IN_REASON = 100;
 
+    /** The verdict on each URL as written depends on nothing else, and parsing it was most of a check's cost. */
+    private static final int MAX_URLS_KEPT = 10_000;
+
     private final EndpointUrlGuard guard;
     private final Resolver resolver;
+    /** URL as written -> its URI, or its refusal; bounded by starting over when full. */
+    private final Map<String, Object> written = new ConcurrentHashMap<>();
 
     public EndpointAddressCheck(EndpointUrlGuard guard, Resolver resolver) {
         this.guard = guard;
@@ -70,16 +77,31 @@ public final class EndpointAddressCheck {
 
     /** @return the refusal, or empty when the endpoint may be called */
     public Optional<SendOutcome.Failed> refusal(Endpoint endpoint) {
-        URI uri;
-        try {
-            uri = guard.check(endpoint.apiUrl());
-        } catch (EndpointUrlGuard.UnsafeUrlException e) {
-            return Optional.of(refused(e, hostOf(endpoint.apiUrl())));
+        Object checked = endpoint.apiUrl() == null ? checkWritten(null) : written.get(endpoint.apiUrl());
+        if (checked == null) {
+            checked = checkWritten(endpoint.apiUrl());
+            if (written.size() >= MAX_URLS_KEPT) {
+                written.clear();
+            }
+            written.put(endpoint.apiUrl(), checked);
         }
+        if (checked instanceof SendOutcome.Failed refusal) {
+            return Optional.of(refusal);
+        }
+        URI uri = (URI) checked;
         try {
             return resolve(uri.getHost()) instanceof Refused r ? Optional.of(r.outcome()) : Optional.empty();
         } catch (UnknownHostException e) {
             return Optional.empty();
+        }
+    }
+
+    /** @return the URL as a URI, or the refusal */
+    private Object checkWritten(String url) {
+        try {
+            return guard.check(url);
+        } catch (EndpointUrlGuard.UnsafeUrlException e) {
+            return refused(e, hostOf(url));
         }
     }
 

@@ -203,7 +203,12 @@ final class ProviderHttp {
 
     /** The endpoint's base URL without trailing slashes; only http(s). */
     static String base(Endpoint endpoint) {
-        String base = endpoint.apiUrl().replaceAll("/+$", "");
+        String url = endpoint.apiUrl();
+        int end = url.length();
+        while (end > 0 && url.charAt(end - 1) == '/') {
+            end--;
+        }
+        String base = url.substring(0, end);
         if (!base.startsWith("https://") && !base.startsWith("http://")) {
             throw new IllegalArgumentException("endpoint API URL must be http(s)");
         }

@@ -25,6 +25,17 @@ class IdempotencyEntryTest {
     }
 
     @Test
+    void aClaimWrittenByHandIsTheEntryJacksonWouldWrite() {
+        Instant lease = Instant.parse("2030-01-01T00:00:00.123456Z");
+        String owner = "0b6f8a52-3d1c-4c4e-9a57-7d0c2a1e9f10";
+
+        assertThat(IdempotencyEntry.claimJson("ab12", owner, lease))
+                .isEqualTo(new IdempotencyEntry("ab12", owner, lease, null).json());
+        assertThat(IdempotencyEntry.claimJson("a\"b", owner, lease))
+                .isEqualTo(new IdempotencyEntry("a\"b", owner, lease, null).json());
+    }
+
+    @Test
     void resolvingAnEntryWrittenInAnotherShapeStillKeepsItsClaim() {
         String otherShape = "{\"owner\":\"owner-1\",\"bodyHash\":\"hash-a\",\"leaseUntil\":\"2030-01-01T00:00:00Z\"}";
 
