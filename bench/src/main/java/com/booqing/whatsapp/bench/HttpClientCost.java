@@ -27,21 +27,24 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What one provider call costs the caller's JVM, with the JDK's {@code HttpClient} (blocking {@code send}, as the
- * sender uses it) and with Apache HttpClient 5 classic (blocking I/O on the calling thread), side by side in one run
- * against the same in-process simulator number: rounds alternate JDK, Apache, JDK, ... and the medians are printed.
+ * sender used it) and with Apache HttpClient 5 classic (blocking I/O on the calling thread), with its full chain and as
+ * the minimal client the sender now uses, side by side in one run against the same in-process simulator number:
+ * rounds alternate the clients and the medians are printed.
  * CPU per call counts every thread of this JVM except the simulator's ({@code sim-*}), the JIT compilers and GC;
  * CPU time is what the caller pays whatever else the machine is doing, so it is steadier than the rates. "jdk" is
  * the client as built by default (HTTP/2 preferred: plain-http connections offer an h2c upgrade), "jdk11" the same
  * client pinned to HTTP/1.1.
  * <p>
  * {@code java -cp "bench/target/bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*" com.booqing.whatsapp.bench.HttpClientCost
- * [threads=32] [rounds=3] [seconds=4]}
+ * [threads=32] [rounds=3] [seconds=4] [clients=jdk,jdk11,apache,minimal]}
  */
 public final class HttpClientCost {
     private static final String PHONE = "100000000000001";
@@ -50,6 +53,8 @@ public final class HttpClientCost {
             + "\"to\":\"4915110000001\",\"type\":\"text\",\"text\":{\"body\":\"Your appointment is confirmed\"}}")
             .getBytes(StandardCharsets.UTF_8);
     private static final int MAX_ANSWER = 64 * 1024;
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
     private interface Caller extends AutoCloseable {
         int call() throws Exception;
@@ -66,37 +71,60 @@ public final class HttpClientCost {
         int threads = arg(args, "threads", 32);
         int rounds = arg(args, "rounds", 3);
         int seconds = arg(args, "seconds", 4);
+        List<String> names = List.of(argText(args, "clients", "jdk,jdk11,apache,minimal").split(","));
         try (Simulator sim = new Simulator(SimulatorConfig.defaults()).start(0)) {
             SimEndpoint ep = sim.registerCloudApi("cost", CloudApiSettings.of(PHONE, TOKEN, "cost-secret"), null,
                     false);
             URI uri = URI.create(ep.apiUrl() + "/v23.0/" + PHONE + "/messages");
-            System.out.printf(Locale.ROOT, "HttpClientCost: %d threads, %d rounds of %d s per client, %s%n", threads,
-                    rounds, seconds, MachineInfo.describe());
-            try (Caller jdk = jdk(uri, HttpClient.Version.HTTP_2); Caller jdk11 = jdk(uri, HttpClient.Version.HTTP_1_1);
-                 Caller apache = apache(uri, threads)) {
-                run("warm-up jdk", jdk, threads, Duration.ofSeconds(5));
-                run("warm-up jdk11", jdk11, threads, Duration.ofSeconds(5));
-                run("warm-up apache", apache, threads, Duration.ofSeconds(5));
-                List<Round> jdkRounds = new ArrayList<>();
-                List<Round> jdk11Rounds = new ArrayList<>();
-                List<Round> apacheRounds = new ArrayList<>();
-                for (int r = 0; r < rounds; r++) {
-                    jdkRounds.add(print(run("jdk", jdk, threads, Duration.ofSeconds(seconds))));
-                    jdk11Rounds.add(print(run("jdk11", jdk11, threads, Duration.ofSeconds(seconds))));
-                    apacheRounds.add(print(run("apache", apache, threads, Duration.ofSeconds(seconds))));
+            System.out.printf(Locale.ROOT, "HttpClientCost: %d threads, %d rounds of %d s per client (%s), %s%n",
+                    threads, rounds, seconds, String.join(", ", names), MachineInfo.describe());
+            Map<String, Caller> callers = new LinkedHashMap<>();
+            try {
+                for (String name : names) {
+                    callers.put(name, caller(name, uri, threads));
                 }
-                Round j = median(jdkRounds);
-                Round j11 = median(jdk11Rounds);
-                Round a = median(apacheRounds);
-                System.out.printf(Locale.ROOT, "%nmedians: jdk with HTTP/1.1 set %,.0f calls/s, %.0f µs client CPU "
-                        + "per call%n", j11.callsPerSecond(), j11.clientMicrosPerCall());
-                System.out.printf(Locale.ROOT, "medians: jdk %,.0f calls/s, %.0f µs client CPU per call; apache "
-                                + "%,.0f calls/s, %.0f µs; client CPU ratio apache/jdk %.2f; simulator %.0f / %.0f µs "
-                                + "per call%n", j.callsPerSecond(), j.clientMicrosPerCall(), a.callsPerSecond(),
-                        a.clientMicrosPerCall(), a.clientMicrosPerCall() / j.clientMicrosPerCall(),
-                        j.simMicrosPerCall(), a.simMicrosPerCall());
+                for (Map.Entry<String, Caller> c : callers.entrySet()) {
+                    run("warm-up " + c.getKey(), c.getValue(), threads, Duration.ofSeconds(5));
+                }
+                Map<String, List<Round>> results = new LinkedHashMap<>();
+                for (int r = 0; r < rounds; r++) {
+                    for (Map.Entry<String, Caller> c : callers.entrySet()) {
+                        results.computeIfAbsent(c.getKey(), k -> new ArrayList<>())
+                                .add(print(run(c.getKey(), c.getValue(), threads, Duration.ofSeconds(seconds))));
+                    }
+                }
+                System.out.println();
+                Round first = null;
+                for (List<Round> rs : results.values()) {
+                    Round m = median(rs);
+                    first = first == null ? m : first;
+                    System.out.printf(Locale.ROOT, "median %-8s %,8.0f calls/s, %4.0f µs client CPU per call (%.2f of "
+                                    + "%s), simulator %.0f µs per call%n", m.client(), m.callsPerSecond(),
+                            m.clientMicrosPerCall(), m.clientMicrosPerCall() / first.clientMicrosPerCall(),
+                            first.client(), m.simMicrosPerCall());
+                }
+            } finally {
+                for (Caller c : callers.values()) {
+                    c.close();
+                }
             }
         }
+    }
+
+    /**
+     * "jdk", "jdk11": the JDK client (HTTP/2 preferred, or pinned to 1.1); "apache": Apache HttpClient 5 classic
+     * with its full chain of steps (redirects, authentication, compression... switched off where it can be);
+     * "minimal": the same connection pool behind {@code HttpClients.createMinimal}, as the sender calls providers.
+     */
+    private static Caller caller(String name, URI uri, int threads) {
+        return switch (name) {
+            case "jdk" -> jdk(uri, HttpClient.Version.HTTP_2);
+            case "jdk11" -> jdk(uri, HttpClient.Version.HTTP_1_1);
+            case "apache" -> apache(uri, threads, false);
+            case "minimal" -> apache(uri, threads, true);
+            default -> throw new IllegalArgumentException("unknown client " + name
+                    + " (jdk, jdk11, apache, minimal)");
+        };
     }
 
     private static Caller jdk(URI uri, HttpClient.Version version) {
@@ -120,20 +148,23 @@ public final class HttpClientCost {
         };
     }
 
-    private static Caller apache(URI uri, int threads) {
+    private static Caller apache(URI uri, int threads, boolean minimal) {
         PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(threads * 2).setMaxConnPerRoute(threads * 2)
                 .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.ofSeconds(5))
                         .setSocketTimeout(Timeout.ofSeconds(10)).build())
                 .build();
-        CloseableHttpClient client = HttpClients.custom().setConnectionManager(pool).disableRedirectHandling()
-                .disableAutomaticRetries().disableCookieManagement()
+        CloseableHttpClient client = minimal ? HttpClients.createMinimal(pool)
+                : HttpClients.custom().setConnectionManager(pool).disableRedirectHandling()
+                .disableAutomaticRetries().disableCookieManagement().disableAuthCaching()
                 .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.ofSeconds(10)).build())
                 .build();
+        RequestConfig config = RequestConfig.custom().setResponseTimeout(Timeout.ofSeconds(10)).build();
         return new Caller() {
             @Override
             public int call() throws Exception {
                 HttpPost post = new HttpPost(uri);
+                post.setConfig(config);
                 post.setHeader("Accept", "application/json");
                 post.setHeader("Authorization", "Bearer " + TOKEN);
                 post.setEntity(new ByteArrayEntity(BODY, ContentType.APPLICATION_JSON));
@@ -156,12 +187,16 @@ public final class HttpClientCost {
     private static Round run(String name, Caller caller, int threads, Duration length) throws InterruptedException {
         AtomicLong ok = new AtomicLong();
         AtomicLong errors = new AtomicLong();
+        // The callers' own CPU, taken by each before it ends: a thread that has ended is gone from /proc, so the
+        // snapshots below see only the threads that outlive the round (a client's own I/O threads).
+        AtomicLong callerNanos = new AtomicLong();
         long[] before = cpu();
         long started = System.nanoTime();
         long deadline = started + length.toNanos();
         CountDownLatch done = new CountDownLatch(threads);
         for (int t = 0; t < threads; t++) {
             Thread worker = new Thread(() -> {
+                long cpuAtStart = THREADS.getCurrentThreadCpuTime();
                 try {
                     while (System.nanoTime() < deadline) {
                         try {
@@ -175,6 +210,7 @@ public final class HttpClientCost {
                         }
                     }
                 } finally {
+                    callerNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - cpuAtStart);
                     done.countDown();
                 }
             }, "caller-" + t);
@@ -185,7 +221,7 @@ public final class HttpClientCost {
         double secs = (System.nanoTime() - started) / 1e9;
         long[] after = cpu();
         long calls = Math.max(1, ok.get());
-        return new Round(name, ok.get() / secs, (after[0] - before[0]) / 1e3 / calls,
+        return new Round(name, ok.get() / secs, (after[0] - before[0] + callerNanos.get()) / 1e3 / calls,
                 (after[1] - before[1]) / 1e3 / calls, errors.get());
     }
 
@@ -234,6 +270,15 @@ public final class HttpClientCost {
             throw new IllegalStateException("cannot read /proc/self/task", e);
         }
         return new long[]{client, sim};
+    }
+
+    private static String argText(String[] args, String name, String dflt) {
+        for (String a : args) {
+            if (a.startsWith(name + "=")) {
+                return a.substring(name.length() + 1);
+            }
+        }
+        return dflt;
     }
 
     private static int arg(String[] args, String name, int dflt) {

@@ -29,4 +29,18 @@ class PhoneNumbersTest {
         assertThat(phones.toE164("+3161234")).isEmpty();
         assertThat(phones.toE164("+999123456789")).isEmpty();
     }
+
+    @Test
+    void givesTheSameVerdictForANumberSeenBeforeAndStaysBounded() {
+        assertThat(phones.toE164("31612345678")).contains("+31612345678");
+        assertThat(phones.toE164("31612345678")).contains("+31612345678");
+        assertThat(phones.toE164("+999123456789")).isEmpty();
+        assertThat(phones.toE164("+999123456789")).isEmpty();
+
+        for (long n = 0; n <= PhoneNumbers.MAX_KEPT; n++) {
+            phones.toE164("+4915110" + String.format("%06d", n % 1_000_000));
+        }
+        assertThat(phones.kept()).isLessThanOrEqualTo(PhoneNumbers.MAX_KEPT);
+        assertThat(phones.toE164("+31612345678")).contains("+31612345678");
+    }
 }
