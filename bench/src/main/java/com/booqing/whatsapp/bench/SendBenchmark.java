@@ -47,8 +47,9 @@ public final class SendBenchmark {
             "SendBenchmark [--name=value ...]",
             "  --connections=32        keep-alive connections of the plain load generator (the ceiling)",
             "  --rounds=3              sender rounds, alternated with rounds+1 ceiling rounds; medians reported",
-            "  --ceiling-seconds=5     each ceiling round (after one 3 s warm-up)",
-            "  --warmup-sends=10000    unmeasured commands first, so that the JIT has compiled the sender",
+            "  --ceiling-warmup-seconds=20  unmeasured ceiling load first, so that the JIT has compiled the simulator",
+            "  --ceiling-seconds=5     each ceiling round",
+            "  --warmup-sends=30000    unmeasured commands then, so that the JIT has compiled the sender",
             "  --sends=15000           commands of each sender round",
             "  --latency-rate=500      commands/s of the open-loop latency phase",
             "  --latency-seconds=10    length of that phase",
@@ -56,7 +57,6 @@ public final class SendBenchmark {
             "  --drain-seconds=60      most time to wait for the results of a phase",
             "Environment: REDIS_URL (used when it answers PING, else a Redis is started); SENDER_* and",
             "WHATSAPP_DEFAULT_* are passed to the sender (SENDER_RATE_PER_SECOND_DEFAULT defaults to 100000 here).");
-    private static final Duration CEILING_WARMUP = Duration.ofSeconds(3);
     private static final Duration BEFORE_DARK = Duration.ofSeconds(3);
     private static final Duration MAX_DARK = Duration.ofSeconds(20);
 
@@ -77,8 +77,9 @@ public final class SendBenchmark {
         Map<String, Integer> flags = new LinkedHashMap<>();
         flags.put("connections", 32);
         flags.put("rounds", 3);
+        flags.put("ceiling-warmup-seconds", 20);
         flags.put("ceiling-seconds", 5);
-        flags.put("warmup-sends", 10_000);
+        flags.put("warmup-sends", 30_000);
         flags.put("sends", 15_000);
         flags.put("latency-rate", 500);
         flags.put("latency-seconds", 10);
@@ -191,7 +192,8 @@ public final class SendBenchmark {
         Target target = ceilingTarget();
         LoadGenerator generator = new LoadGenerator(cpu);
         int conns = flags.get("connections");
-        phase(generator.closedLoop("ceiling warm-up", target, conns, CEILING_WARMUP));
+        phase(generator.closedLoop("ceiling warm-up", target, conns,
+                Duration.ofSeconds(flags.get("ceiling-warmup-seconds"))));
         warmUpSender();
         List<PhaseResult> ceilings = new ArrayList<>();
         List<Round> senders = new ArrayList<>();

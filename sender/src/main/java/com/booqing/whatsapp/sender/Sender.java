@@ -193,13 +193,12 @@ public final class Sender implements AutoCloseable {
             return t;
         });
         this.commandSerde = jsonSerde(topics.sendCommands());
-        Map<String, Object> p = KafkaClients.durableProducer(bootstrap, clientId("results"), Duration.ofSeconds(10),
-                Duration.ofSeconds(30));
         // Results are batched for up to 5 ms: at 1,000 sends/s a 1 ms linger made about one produce request per
         // result, and each costs the broker more than the record (bench SendBenchmark: broker 0.19 -> 0.15-0.17
-        // cores at 1,100-1,500 sends/s, no longer wait to read a result).
+        // cores at 1,100-1,500 sends/s; results were not read any later). The delivery timeout covers the linger.
+        Map<String, Object> p = KafkaClients.durableProducer(bootstrap, clientId("results"), Duration.ofSeconds(10),
+                Duration.ofSeconds(30).plus(RESULT_LINGER));
         p.put(ProducerConfig.LINGER_MS_CONFIG, (int) RESULT_LINGER.toMillis());
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Duration.ofSeconds(30).minus(RESULT_LINGER).toMillis() - 1);
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         // A call in flight finishes before its partition is given up: its outcome must be known, not guessed. A
         // tenant's messageTimeout may be longer than the default, up to the cap.
