@@ -6,6 +6,7 @@ import com.booqing.whatsapp.common.logging.Trace;
 import com.booqing.whatsapp.common.redis.RedisKeys;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -60,6 +61,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RedisProjector implements AutoCloseable {
     public static final String PROJECTION = "redis";
+    /**
+     * A stop leaves the group even as a static member (PROCESSOR_INSTANCE_ID): one that only closed would keep its
+     * partitions, unread, until its session timed out (ProjectorMembershipIT).
+     */
+    private static final CloseOptions LEAVE_GROUP = CloseOptions
+            .groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(5));
     private static final Logger log = LoggerFactory.getLogger(RedisProjector.class);
     private static final Duration POLL = Duration.ofMillis(100);
     /** Retries when no budget is given (tests and tools): five attempts, as before tenants had a say. */
@@ -172,7 +180,7 @@ public final class RedisProjector implements AutoCloseable {
                 log.warn("committing the projector's last offsets: {}", e.toString());
             }
             try {
-                consumer.close(Duration.ofSeconds(5));
+                consumer.close(LEAVE_GROUP);
             } catch (RuntimeException e) {
                 log.warn("closing the projector's consumer: {}", e.toString());
             }
@@ -522,7 +530,7 @@ public final class RedisProjector implements AutoCloseable {
         running = false;
         clientMetrics.close();
         if (thread == null) {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(LEAVE_GROUP);
             return;
         }
         consumer.wakeup();
