@@ -56,8 +56,7 @@ final class CpuSampler {
             if (threadName.startsWith("sim-")) {
                 return SIMULATOR;
             }
-            if (threadName.startsWith("sender-") || threadName.startsWith("provider-call")
-                    || threadName.startsWith("idle-connection-evictor")) {
+            if (threadName.startsWith("sender-") || threadName.startsWith("provider-call")) {
                 return SENDER;
             }
             return OTHER;

@@ -233,14 +233,10 @@ public final class HttpClientCost {
     }
 
     private static Round median(List<Round> rounds) {
-        return new Round(rounds.get(0).client(), med(rounds.stream().mapToDouble(Round::callsPerSecond).toArray()),
-                med(rounds.stream().mapToDouble(Round::clientMicrosPerCall).toArray()),
-                med(rounds.stream().mapToDouble(Round::simMicrosPerCall).toArray()), 0);
-    }
-
-    private static double med(double[] v) {
-        java.util.Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return new Round(rounds.get(0).client(),
+                Stats.median(rounds.stream().mapToDouble(Round::callsPerSecond).toArray()),
+                Stats.median(rounds.stream().mapToDouble(Round::clientMicrosPerCall).toArray()),
+                Stats.median(rounds.stream().mapToDouble(Round::simMicrosPerCall).toArray()), 0);
     }
 
     /** CPU nanoseconds of [client threads, simulator threads] from /proc/self/task; JIT and GC left out. */

@@ -241,8 +241,8 @@ public final class SendBenchmark {
     }
 
     private void report(List<PhaseResult> ceilings, List<Round> senders, int conns) {
-        double ceiling = median(ceilings.stream().mapToDouble(PhaseResult::okPerSecond).toArray());
-        double rate = median(senders.stream().mapToDouble(Round::rate).toArray());
+        double ceiling = Stats.median(ceilings.stream().mapToDouble(PhaseResult::okPerSecond).toArray());
+        double rate = Stats.median(senders.stream().mapToDouble(Round::rate).toArray());
         long errors = ceilings.stream().mapToLong(r -> r.non2xx() + r.ioErrors()).sum();
         int commands = senders.stream().mapToInt(Round::commands).sum();
         int seen = senders.stream().mapToInt(Round::results).sum();
@@ -259,7 +259,7 @@ public final class SendBenchmark {
         row("  results / sent of " + String.format("%,d", commands), String.format("%,d / %,d", seen, sent),
                 "all sent", verdict(sent == commands));
         // CPU per request is steadier than the rates on a shared machine: what one send costs, and where.
-        double simPerRequest = median(ceilings.stream()
+        double simPerRequest = Stats.median(ceilings.stream()
                 .mapToDouble(r -> r.cpu().role(CpuSampler.Role.SIMULATOR) / r.okPerSecond() * 1e6).toArray());
         row("  CPU per send (medians), µs", String.format("sender %.0f, simulator %.0f, broker %.0f, Redis %.0f",
                 perSend(senders, c -> c.role(CpuSampler.Role.SENDER)),
@@ -269,14 +269,7 @@ public final class SendBenchmark {
     }
 
     private static double perSend(List<Round> rounds, java.util.function.ToDoubleFunction<CpuSplit> cores) {
-        return median(rounds.stream().mapToDouble(r -> cores.applyAsDouble(r.cpu()) / r.rate() * 1e6).toArray());
-    }
-
-    private static double median(double[] values) {
-        double[] v = values.clone();
-        java.util.Arrays.sort(v);
-        return v.length == 0 ? Double.NaN
-                : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return Stats.median(rounds.stream().mapToDouble(r -> cores.applyAsDouble(r.cpu()) / r.rate() * 1e6).toArray());
     }
 
     private static String list(double[] values) {

@@ -177,8 +177,8 @@ public final class Sender implements AutoCloseable {
         });
         this.devices = new CompactedTopicView<>(bootstrap, topics.devices(), clientId("devices"), (k, v) -> {
         });
-        this.directory = new ViewDirectory(configurations, endpointsByTenant, health, devices, config.healthCheckInterval(),
-                clock);
+        this.directory = new ViewDirectory(configurations, endpointsByTenant, health, devices,
+                config.healthCheckInterval(), clock);
         this.guards = new EndpointGuards(settings.breaker(), clock, meters);
         SecureRandom random = new SecureRandom();
         Delivery delivery = new Delivery(new ProviderAdapters(adapters, EndpointAddressCheck.from(config)), guards, secrets,

@@ -1,8 +1,7 @@
 package com.booqing.whatsapp.reliability.harness;
 
-import com.booqing.whatsapp.devstack.KafkaBroker;
-
 import com.booqing.whatsapp.devstack.FreePorts;
+import com.booqing.whatsapp.devstack.KafkaBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;

@@ -2,9 +2,7 @@ package com.booqing.whatsapp.sender.delivery;
 
 import com.booqing.whatsapp.common.crypto.Sealed;
 import com.booqing.whatsapp.common.crypto.SecretBox;
-
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import com.booqing.whatsapp.sender.BoundedMemo;
 
 /**
  * Endpoint secrets opened once per sealed value rather than on every provider call: opening (cipher lookup, AES key
@@ -16,7 +14,7 @@ final class OpenedSecrets {
     static final int MAX_ENTRIES = 10_000;
 
     private final SecretBox box;
-    private final Map<String, String> opened = new ConcurrentHashMap<>();
+    private final BoundedMemo<String, String> opened = new BoundedMemo<>(MAX_ENTRIES);
 
     OpenedSecrets(SecretBox box) {
         this.box = box;
@@ -25,17 +23,7 @@ final class OpenedSecrets {
     /** @throws SecretBox.SealedSecretException when it cannot be opened */
     String open(Sealed sealed, String context) {
         // The context is part of what was authenticated: the same token under another context must fail again.
-        String key = context + '\n' + sealed.token();
-        String plain = opened.get(key);
-        if (plain != null) {
-            return plain;
-        }
-        plain = box.openString(sealed, context);
-        if (opened.size() >= MAX_ENTRIES) {
-            opened.clear();
-        }
-        opened.put(key, plain);
-        return plain;
+        return opened.get(context + '\n' + sealed.token(), key -> box.openString(sealed, context));
     }
 
     int size() {

@@ -3,14 +3,13 @@ package com.booqing.whatsapp.sender.provider;
 import com.booqing.whatsapp.common.config.GatewayConfig;
 import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.net.EndpointUrlGuard;
+import com.booqing.whatsapp.sender.BoundedMemo;
 
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Endpoint URLs come from tenants, so before every provider call the URL passes the {@link EndpointUrlGuard}
@@ -36,8 +35,8 @@ public final class EndpointAddressCheck {
 
     private final EndpointUrlGuard guard;
     private final Resolver resolver;
-    /** URL as written -> its URI, or its refusal; bounded by starting over when full. */
-    private final Map<String, Object> written = new ConcurrentHashMap<>();
+    /** URL as written -> its URI, or its refusal. */
+    private final BoundedMemo<String, Object> written = new BoundedMemo<>(MAX_URLS_KEPT);
 
     public EndpointAddressCheck(EndpointUrlGuard guard, Resolver resolver) {
         this.guard = guard;
@@ -77,14 +76,8 @@ public final class EndpointAddressCheck {
 
     /** @return the refusal, or empty when the endpoint may be called */
     public Optional<SendOutcome.Failed> refusal(Endpoint endpoint) {
-        Object checked = endpoint.apiUrl() == null ? checkWritten(null) : written.get(endpoint.apiUrl());
-        if (checked == null) {
-            checked = checkWritten(endpoint.apiUrl());
-            if (written.size() >= MAX_URLS_KEPT) {
-                written.clear();
-            }
-            written.put(endpoint.apiUrl(), checked);
-        }
+        Object checked = endpoint.apiUrl() == null ? checkWritten(null)
+                : written.get(endpoint.apiUrl(), this::checkWritten);
         if (checked instanceof SendOutcome.Failed refusal) {
             return Optional.of(refusal);
         }

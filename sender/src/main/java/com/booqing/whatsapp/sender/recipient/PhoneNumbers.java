@@ -4,9 +4,9 @@ import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber;
 
-import java.util.Map;
+import com.booqing.whatsapp.sender.BoundedMemo;
+
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -25,21 +25,14 @@ public final class PhoneNumbers {
     private static final String INVALID = "";
 
     private final PhoneNumberUtil util = PhoneNumberUtil.getInstance();
-    private final Map<String, String> verdicts = new ConcurrentHashMap<>();
+    private final BoundedMemo<String, String> verdicts = new BoundedMemo<>(MAX_KEPT);
 
     /** @return the number in E.164 ("+31612345678"), or empty when it is not a valid international number */
     public Optional<String> toE164(String raw) {
         if (raw == null || !SHAPE.matcher(raw).matches()) {
             return Optional.empty();
         }
-        String verdict = verdicts.get(raw);
-        if (verdict == null) {
-            verdict = parse(raw).orElse(INVALID);
-            if (verdicts.size() >= MAX_KEPT) {
-                verdicts.clear();
-            }
-            verdicts.put(raw, verdict);
-        }
+        String verdict = verdicts.get(raw, number -> parse(number).orElse(INVALID));
         return verdict.isEmpty() ? Optional.empty() : Optional.of(verdict);
     }
 
