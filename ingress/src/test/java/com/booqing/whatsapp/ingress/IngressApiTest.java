@@ -251,6 +251,30 @@ class IngressApiTest {
         });
     }
 
+    @Test
+    void answers413WhileTheClientIsStillSendingAnOversizeBody() {
+        // 2 MiB is far more than the loopback socket buffers hold, so the answer is written while the client is
+        // still sending; unread bytes at close would reset the connection and destroy the answer.
+        String big = "{\"to\":\"316\",\"type\":\"text\",\"content\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}";
+        http((server, client) -> {
+            var jdk = java.net.http.HttpClient.newHttpClient();
+            for (String bearer : new String[]{TestIngress.ADMIN_KEY, "wrong-key"}) {
+                for (int i = 0; i < 10; i++) {
+                    var response = jdk.send(java.net.http.HttpRequest.newBuilder(
+                                    java.net.URI.create("http://127.0.0.1:" + server.port() + SEND))
+                            .header("Content-Type", "application/json")
+                            .header("Authorization", "Bearer " + bearer)
+                            .POST(BodyPublishers.ofString(big)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+
+                    assertThat(response.statusCode()).isEqualTo(bearer.equals("wrong-key") ? 401 : 413);
+                    assertThat(response.body()).contains(bearer.equals("wrong-key") ? "unauthorized" : "payload_too_large");
+                }
+            }
+            assertThat(producer.history()).isEmpty();
+        });
+    }
+
     static Stream<Arguments> unauthorisedCalls() {
         return Stream.of(
                 Arguments.of("no Authorization header", null),

@@ -10,6 +10,11 @@ import java.util.Locale;
 
 /** Reading request bodies: JSON only, and never more than the configured bound into memory. */
 public final class Bodies {
+    /** The most of a refused request's body that is read and dropped so that its client sees the answer. */
+    public static final long DISCARD_LIMIT_BYTES = 8L * 1024 * 1024;
+    /** ...and for at most this long, so that a client trickling a refused body cannot keep a thread. */
+    public static final long DISCARD_LIMIT_NANOS = 2_000_000_000L;
+
     private Bodies() {
     }
 
@@ -69,6 +74,40 @@ public final class Bodies {
         } catch (IOException e) {
             // The client went away or sent a broken chunked body: its fault, and nothing to log.
             throw new ApiException(400, "invalid_request", "request body could not be read");
+        }
+    }
+
+    /**
+     * Reads and drops what is left of the request body, up to {@link #DISCARD_LIMIT_BYTES} and for up to
+     * {@link #DISCARD_LIMIT_NANOS}, before an error answer.
+     * A server that answers while its client is still sending and then closes leaves unread bytes behind; the
+     * kernel then resets the connection and the reset destroys the answer before the client reads it, so the
+     * client sees "connection reset" instead of 413 or 401. A body declared larger than the bound is not read:
+     * that answer says {@code Connection: close}, and such a client has to cope with the reset (as does one
+     * whose body does not arrive in time).
+     */
+    public static void discardUnread(Context ctx) {
+        long declared = declaredLength(ctx);
+        if (declared > DISCARD_LIMIT_BYTES) {
+            ctx.header("Connection", "close");
+            return;
+        }
+        try {
+            InputStream in = ctx.req().getInputStream();
+            byte[] buffer = new byte[8192];
+            long start = System.nanoTime();
+            long total = 0;
+            boolean ended = false;
+            while (!ended && total <= DISCARD_LIMIT_BYTES && System.nanoTime() - start < DISCARD_LIMIT_NANOS) {
+                int n = in.read(buffer);
+                ended = n == -1;
+                total += Math.max(n, 0);
+            }
+            if (!ended) {
+                ctx.header("Connection", "close");
+            }
+        } catch (IOException | IllegalStateException e) {
+            // The client went away, or the body was already taken as a reader: nothing left to protect.
         }
     }
 

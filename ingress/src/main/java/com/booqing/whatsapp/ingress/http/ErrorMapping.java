@@ -37,6 +37,7 @@ public final class ErrorMapping {
     }
 
     public static void write(Context ctx, ApiException e) {
+        Bodies.discardUnread(ctx);
         e.headers().forEach(ctx::header);
         ctx.status(e.status()).json(new ErrorBody(e.code(), e.getMessage(), e.field()));
     }
