@@ -41,6 +41,7 @@ import com.booqing.whatsapp.sender.provider.ProviderAdapters;
 import com.booqing.whatsapp.sender.recipient.PhoneNumbers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -51,6 +52,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -105,6 +107,13 @@ public final class Sender implements AutoCloseable {
     private static final Duration MAX_PUBLISH_BACKOFF = Duration.ofSeconds(30);
     private static final Duration RESULT_LINGER = Duration.ofMillis(5);
     private static final String UNREADABLE_LANE = "unreadable";
+    /**
+     * A stop leaves the group even as a static member (SENDER_INSTANCE_ID): one that only closed would keep its
+     * partitions, unread, until its session timed out.
+     */
+    private static final CloseOptions LEAVE_GROUP = CloseOptions
+            .groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(5));
 
     private final SenderSettings settings;
     private final Topics topics;
@@ -204,6 +213,7 @@ public final class Sender implements AutoCloseable {
         // tenant's messageTimeout may be longer than the default, up to the cap.
         this.drainTimeout = SendHandler.MAX_TIMEOUT.plusSeconds(5);
         Map<String, Object> c = KafkaClients.committedReader(bootstrap, settings.groupId(), clientId("commands"));
+        c.putAll(settings.membership().consumerSettings("commands"));
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
         c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
                 (int) Math.max(300_000, drainTimeout.plusSeconds(60).toMillis()));
@@ -271,6 +281,9 @@ public final class Sender implements AutoCloseable {
             if (running) {
                 log.error("sender loop woken up unexpectedly");
             }
+        } catch (FencedInstanceIdException e) {
+            log.error("sender {} stopped: another running sender has the same SENDER_INSTANCE_ID ({}); each "
+                    + "instance needs its own", instance, settings.membership().instanceId());
         } catch (RuntimeException e) {
             log.error("sender loop stopped: {}", e.toString(), e);
         } finally {
@@ -279,7 +292,7 @@ public final class Sender implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("could not commit finished work on shutdown: {}", e.toString());
             }
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(LEAVE_GROUP);
         }
     }
 
@@ -568,7 +581,7 @@ public final class Sender implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         } else {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(LEAVE_GROUP);
         }
         dispatcher.close();
         consumerMetrics.close();

@@ -4,6 +4,7 @@ import com.booqing.whatsapp.common.config.ConfigException;
 import com.booqing.whatsapp.common.config.Env;
 import com.booqing.whatsapp.common.config.GatewayConfig;
 import com.booqing.whatsapp.common.endpoint.ProviderType;
+import com.booqing.whatsapp.common.kafka.GroupMembership;
 import com.booqing.whatsapp.sender.endpoint.EndpointGuards;
 
 import java.time.Duration;
@@ -32,6 +33,8 @@ import java.util.Map;
  * @param backoffBase        SENDER_BACKOFF_BASE_MS (500): ceiling of the first retry's jittered wait
  * @param backoffMax         SENDER_BACKOFF_MAX_MS (30000): cap of every retry's wait (Retry-After excepted)
  * @param groupId            SENDER_GROUP_ID: the consumer group; default WHATSAPP_TOPIC_PREFIX + "whatsapp-sender"
+ * @param membership         SENDER_INSTANCE_ID and SENDER_SESSION_TIMEOUT_MS: how this instance belongs to the group
+ *                           ({@link GroupMembership}); with an id, a restarted sender takes its partitions back at once
  * @param leasePoll          how often a repeated command looks whether the first one has finished
  */
 public record SenderSettings(
@@ -44,6 +47,7 @@ public record SenderSettings(
         Duration backoffBase,
         Duration backoffMax,
         String groupId,
+        GroupMembership membership,
         Duration leasePoll) {
 
     public static final String DEFAULT_GROUP = "whatsapp-sender";
@@ -88,6 +92,7 @@ public record SenderSettings(
                 backoffBase,
                 backoffMax,
                 env.string("SENDER_GROUP_ID", config.topicPrefix() + DEFAULT_GROUP),
+                GroupMembership.from(env, "SENDER"),
                 Duration.ofMillis(250));
     }
 }

@@ -9,6 +9,8 @@ import com.booqing.whatsapp.simulator.RecordedRequest;
 import com.booqing.whatsapp.testkit.Infra;
 import com.booqing.whatsapp.testkit.KafkaAndRedis;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
@@ -17,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,7 +33,7 @@ import static com.booqing.whatsapp.sender.SimStage.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Senders with settings of their own: a low rate limit, and two instances in one consumer group. */
+/** Senders with settings of their own: a low rate limit, two instances in one consumer group, a static member. */
 @KafkaAndRedis
 class SenderGroupIT {
 
@@ -115,6 +118,29 @@ class SenderGroupIT {
                         "round 5");
             }
         }
+    }
+
+    @Test
+    void staticSenderStoppedGracefullyLeavesItsGroupAtOnce(Infra infra) throws Exception {
+        try (SimStage stage = new SimStage(infra);
+             Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
+            Map<String, String> settings = SimStage.fastSettings();
+            String instance = infra.uniqueId("sender");
+            settings.put("SENDER_INSTANCE_ID", instance);
+            Sender sender = stage.startSender(settings);
+            await().atMost(WAIT).until(() -> !sender.assignment().isEmpty());
+            assertThat(members(admin, stage.group)).extracting(m -> m.groupInstanceId().orElse(null))
+                    .containsExactly(instance + "-commands");
+
+            stage.stopped(sender);
+
+            // Well under the 45 s session timeout: a static member that only closed would stay for all of it.
+            await().atMost(10, TimeUnit.SECONDS).until(() -> members(admin, stage.group).isEmpty());
+        }
+    }
+
+    private static Collection<MemberDescription> members(Admin admin, String group) throws Exception {
+        return admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group).members();
     }
 
     private static Set<TopicPartition> union(Sender a, Sender b) {

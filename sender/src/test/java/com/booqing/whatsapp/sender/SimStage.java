@@ -57,7 +57,7 @@ final class SimStage implements AutoCloseable {
     final RedisKeys keys;
     final SecretBox box = Fixtures.secretBox();
     private final HttpServer webhooks;
-    private final String group;
+    final String group;
     private final List<Sender> senders = new ArrayList<>();
     private final AtomicInteger recipients = new AtomicInteger();
 

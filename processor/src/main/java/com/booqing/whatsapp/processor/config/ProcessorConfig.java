@@ -4,18 +4,15 @@ import com.booqing.whatsapp.common.config.ConfigException;
 import com.booqing.whatsapp.common.config.Env;
 import com.booqing.whatsapp.common.config.GatewayConfig;
 import com.booqing.whatsapp.common.crypto.SecretBox;
+import com.booqing.whatsapp.common.kafka.GroupMembership;
 import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.common.redis.RedisKeys;
-
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -29,7 +26,7 @@ import java.util.Objects;
  * @param secrets          WHATSAPP_ENCRYPTION_KEYS (required): the management topology opens sealed endpoint secrets
  *                         to check them and to show their masks; the service refuses to start without a key
  * @param membership       PROCESSOR_INSTANCE_ID and PROCESSOR_SESSION_TIMEOUT_MS: how this instance belongs to its
- *                         consumer groups
+ *                         consumer groups ({@link GroupMembership})
  * @param commitInterval   PROCESSOR_COMMIT_INTERVAL_MS (1-1,000, default 10): how often both Streams applications
  *                         commit their exactly-once transactions. An event reaches the projector, and a management
  *                         command's outcome its caller, only at the commit, so this is most of the webhook-to-Redis
@@ -43,7 +40,7 @@ public record ProcessorConfig(
         GatewayConfig gateway,
         Topics topics,
         SecretBox secrets,
-        Membership membership,
+        GroupMembership membership,
         Duration commitInterval) {
 
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(10);
@@ -53,48 +50,11 @@ public record ProcessorConfig(
     /** Appended to the application id to name the management topology's Streams application. */
     public static final String MANAGEMENT_SUFFIX = "-management";
 
-    /**
-     * How the instance belongs to its consumer groups (both Streams applications and the projector).
-     *
-     * @param instanceId     PROCESSOR_INSTANCE_ID, optional: a name that stays the same across restarts (a pod's
-     *                       name in a StatefulSet, a host name). With it, each consumer is a static member: an instance
-     *                       that restarts, even after a crash, takes its partitions back at once instead of waiting
-     *                       for its old session to time out, and no rebalance moves them meanwhile. Two running
-     *                       instances must never share it (the newer one fences the older).
-     * @param sessionTimeout PROCESSOR_SESSION_TIMEOUT_MS (6,000-300,000, default 45,000): how long the group waits for
-     *                       an instance that stopped answering (crashed, frozen) before its partitions move
-     */
-    public record Membership(String instanceId, Duration sessionTimeout) {
-        public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(45);
-
-        public Membership {
-            Objects.requireNonNull(sessionTimeout, "sessionTimeout");
-        }
-
-        public static Membership dynamic() {
-            return new Membership(null, DEFAULT_SESSION_TIMEOUT);
-        }
-
-        /**
-         * Consumer settings of one of the instance's group members: the session timeout (heartbeats at most every
-         * 3 s, at least three per session) and, with an instance id, the static member id {@code <id>-<consumer>}.
-         */
-        public Map<String, Object> consumerSettings(String consumer) {
-            Map<String, Object> c = new HashMap<>();
-            c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis());
-            c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.min(3_000, sessionTimeout.toMillis() / 3));
-            if (instanceId != null) {
-                c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId + "-" + consumer);
-            }
-            return c;
-        }
-    }
-
     /** Dynamic membership with the default session timeout. */
     public ProcessorConfig(String applicationId, String projectorGroupId, Path stateDir, int streamThreads,
                            GatewayConfig gateway, Topics topics, SecretBox secrets) {
         this(applicationId, projectorGroupId, stateDir, streamThreads, gateway, topics, secrets,
-                Membership.dynamic(), DEFAULT_COMMIT_INTERVAL);
+                GroupMembership.dynamic(), DEFAULT_COMMIT_INTERVAL);
     }
 
     public ProcessorConfig {
@@ -123,18 +83,8 @@ public record ProcessorConfig(
                 gateway,
                 Topics.withPrefix(prefix, Topics.DEFAULT_PARTITIONS),
                 SecretBox.fromEnv(env),
-                membership(env),
+                GroupMembership.from(env, "PROCESSOR"),
                 env.duration("PROCESSOR_COMMIT_INTERVAL_MS", DEFAULT_COMMIT_INTERVAL, ChronoUnit.MILLIS, 1, 1_000));
-    }
-
-    private static Membership membership(Env env) {
-        String instanceId = env.string("PROCESSOR_INSTANCE_ID", null);
-        if (instanceId != null && !instanceId.matches("[A-Za-z0-9._-]{1,100}")) {
-            throw new ConfigException("PROCESSOR_INSTANCE_ID",
-                    "may only contain letters, digits, '.', '_' and '-' (at most 100)");
-        }
-        return new Membership(instanceId, env.duration("PROCESSOR_SESSION_TIMEOUT_MS",
-                Membership.DEFAULT_SESSION_TIMEOUT, ChronoUnit.MILLIS, 6_000, 300_000));
     }
 
     /** The management topology's own Streams application (its own consumer group, state and transactions). */

@@ -1,5 +1,6 @@
 package com.booqing.whatsapp.processor.config;
 
+import com.booqing.whatsapp.common.kafka.GroupMembership;
 import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.processor.inbound.DeadLetterHandlers;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -27,7 +28,7 @@ public final class StreamsSettings {
      * Static membership when the instance has a stable id (Streams appends each stream thread's index to it), and the
      * session timeout either way; applied to the main consumers, which are the group members.
      */
-    static void membership(Properties p, ProcessorConfig.Membership membership, String application) {
+    static void membership(Properties p, GroupMembership membership, String application) {
         membership.consumerSettings(application)
                 .forEach((key, value) -> p.put(StreamsConfig.mainConsumerPrefix(key), value));
     }

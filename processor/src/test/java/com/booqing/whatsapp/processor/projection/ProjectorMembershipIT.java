@@ -1,8 +1,8 @@
 package com.booqing.whatsapp.processor.projection;
 
+import com.booqing.whatsapp.common.kafka.GroupMembership;
 import com.booqing.whatsapp.common.kafka.Topics;
 import com.booqing.whatsapp.common.redis.RedisKeys;
-import com.booqing.whatsapp.processor.config.ProcessorConfig;
 import com.booqing.whatsapp.processor.testing.TestSecrets;
 import com.booqing.whatsapp.testkit.Infra;
 import com.booqing.whatsapp.testkit.KafkaAndRedis;
@@ -33,7 +33,7 @@ class ProjectorMembershipIT {
         String group = infra.uniqueId("g");
         ProjectionPlanner planner = new ProjectionPlanner(topics, keys, Duration.ofHours(1),
                 TestSecrets.endpointView());
-        Map<String, Object> membership = new ProcessorConfig.Membership(infra.uniqueId("processor"), SESSION)
+        Map<String, Object> membership = new GroupMembership(infra.uniqueId("processor"), SESSION)
                 .consumerSettings("projector");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
             RedisProjector projector = RedisProjector.create(infra.bootstrapServers(), group, planner,
