@@ -6,10 +6,13 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -71,8 +74,19 @@ public final class ProviderClient implements AutoCloseable {
         return create(connectTimeout, new CheckedDns(addresses));
     }
 
+    /** Trusts what {@code tls} trusts instead of the JVM's default authorities: for tests with their own CA. */
+    static ProviderClient create(Duration connectTimeout, SSLContext tls) {
+        return create(connectTimeout, SystemDefaultDnsResolver.INSTANCE, new DefaultClientTlsStrategy(tls));
+    }
+
     private static ProviderClient create(Duration connectTimeout, DnsResolver dns) {
+        return create(connectTimeout, dns, null);
+    }
+
+    /** @param tls null for the JVM's default trust (which {@code javax.net.ssl.trustStore} can replace) */
+    private static ProviderClient create(Duration connectTimeout, DnsResolver dns, TlsSocketStrategy tls) {
         PoolingHttpClientConnectionManager pool = ChannelSockets.poolBuilder()
+                .setTlsSocketStrategy(tls)
                 .setDnsResolver(dns)
                 .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
                 .setMaxConnTotal(MAX_CONNECTIONS)
