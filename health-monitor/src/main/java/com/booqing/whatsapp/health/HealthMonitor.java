@@ -310,9 +310,10 @@ public final class HealthMonitor implements AutoCloseable {
 
     /** One check; its host's slot is held until it ends, then passed to the next check waiting for that host. */
     private void check(Endpoint e, String host) {
+        Instant asked = clock.instant();
         probes.probe(e, config.defaultTimeout()).whenComplete((result, error) -> inbox.add(() -> {
             try {
-                onResult(e, result, error);
+                onResult(e, result, error, asked);
             } finally {
                 released(host);
             }
@@ -411,7 +412,7 @@ public final class HealthMonitor implements AutoCloseable {
         }
     }
 
-    private void onResult(Endpoint probed, ProbeResult result, Throwable error) {
+    private void onResult(Endpoint probed, ProbeResult result, Throwable error, Instant asked) {
         Optional<Endpoint> now = endpoints.get(probed.id());
         if (now.isEmpty() || !now.get().isActive() || !ownership.owns(probed.id())) {
             forget(probed.id());
@@ -456,7 +457,7 @@ public final class HealthMonitor implements AutoCloseable {
             devices.get(id).ifPresent(onEndpoint::add);
         }
         if (!onEndpoint.isEmpty()) {
-            keepAlive.observe(now.get(), r.providerStatus(), onEndpoint);
+            keepAlive.observe(now.get(), r.providerStatus(), onEndpoint, asked);
         }
     }
 

@@ -132,8 +132,12 @@ public final class KeepAlive {
         return episodes.containsKey(deviceId);
     }
 
-    /** The endpoint's session status, as its health probe just read it, for the devices on that endpoint. */
-    public void observe(Endpoint endpoint, String providerStatus, Collection<Device> onEndpoint) {
+    /**
+     * The endpoint's session status, as its health probe just read it, for the devices on that endpoint.
+     *
+     * @param asked when the probe was sent: the status is what the provider said at some point after it
+     */
+    public void observe(Endpoint endpoint, String providerStatus, Collection<Device> onEndpoint, Instant asked) {
         Optional<SessionApi> found = apis.api(endpoint.provider());
         if (providerStatus == null || found.isEmpty()) {
             return;
@@ -145,12 +149,12 @@ public final class KeepAlive {
         }
         for (Device d : onEndpoint) {
             if (d.endpointId().equals(endpoint.id()) && d.tenantId().equals(endpoint.tenantId()) && !busy.test(d.id())) {
-                observed(d, api, providerStatus, mapped);
+                observed(d, api, providerStatus, mapped, asked);
             }
         }
     }
 
-    private void observed(Device d, SessionApi api, String providerStatus, DeviceStatus mapped) {
+    private void observed(Device d, SessionApi api, String providerStatus, DeviceStatus mapped, Instant asked) {
         DeviceEvents.Known known = events.lastKnown(d);
         Episode ep = episodes.get(d.id());
         if (ep != null) {
@@ -165,6 +169,12 @@ public final class KeepAlive {
         }
         if (mapped == DeviceStatus.CONNECTED) {
             if (ep != null) {
+                if (asked.isBefore(ep.startedAt)) {
+                    // Asked before the drop was known (a probe in flight when a webhook reported it): "connected"
+                    // then says nothing about the session now, and ending the reconnect on it left a deleted
+                    // session looking connected for good (DevicesIT, once in CI).
+                    return;
+                }
                 end(ep);
                 log.info("device {} is back after {} reconnect attempt(s)", d.id(), ep.schedule.attempts());
                 events.publish(d, DeviceStatus.CONNECTED, providerStatus, null, null, null, ep.cause + ":back");
