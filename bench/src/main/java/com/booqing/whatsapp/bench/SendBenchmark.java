@@ -237,7 +237,8 @@ public final class SendBenchmark {
     }
 
     /** One sender round: its rate, how many of its commands ended in a result and were sent, and the CPU. */
-    private record Round(double rate, int commands, int results, int sent, CpuSplit cpu) {
+    /** @param tasks the sender's and simulator's kernel time and context switches over the round */
+    private record Round(double rate, int commands, int results, int sent, CpuSplit cpu, TaskStats tasks) {
     }
 
     private void report(List<PhaseResult> ceilings, List<Round> senders, int conns) {
@@ -266,6 +267,17 @@ public final class SendBenchmark {
                 perSend(senders, c -> c.role(CpuSampler.Role.SIMULATOR)), perSend(senders, CpuSplit::broker),
                 perSend(senders, CpuSplit::redis)), "", "");
         row("  CPU per ceiling request, µs", String.format("simulator %.0f (median)", simPerRequest), "", "");
+        // Over each whole round (its tail included), per result: the kernel's share and the thread switches.
+        row("  of it in the kernel, µs per send", String.format("sender %.0f, simulator %.0f",
+                perResult(senders, t -> t.kernel(CpuSampler.Role.SENDER) / 1e3),
+                perResult(senders, t -> t.kernel(CpuSampler.Role.SIMULATOR) / 1e3)), "", "");
+        row("  context switches per send", String.format("sender %.1f, simulator %.1f",
+                perResult(senders, t -> t.switches(CpuSampler.Role.SENDER)),
+                perResult(senders, t -> t.switches(CpuSampler.Role.SIMULATOR))), "", "");
+    }
+
+    private static double perResult(List<Round> rounds, java.util.function.ToDoubleFunction<TaskStats> total) {
+        return Stats.median(rounds.stream().mapToDouble(r -> total.applyAsDouble(r.tasks()) / r.results()).toArray());
     }
 
     private static double perSend(List<Round> rounds, java.util.function.ToDoubleFunction<CpuSplit> cores) {
@@ -310,6 +322,7 @@ public final class SendBenchmark {
         int k = flags.get("sends");
         List<String> ids = new ArrayList<>(k);
         CpuSampler.Snapshot before = cpu.snapshot();
+        TaskStats tasksBefore = TaskStats.now();
         long start = System.nanoTime();
         for (int i = 0; i < k; i++) {
             ids.add(produce("throughput " + i));
@@ -318,6 +331,7 @@ public final class SendBenchmark {
         long produced = System.nanoTime();
         results.await(ids, drain);
         CpuSampler.Snapshot after = cpu.snapshot();
+        TaskStats tasks = TaskStats.now().since(tasksBefore);
         long last = start;
         int seen = 0;
         int sent = 0;
@@ -335,7 +349,7 @@ public final class SendBenchmark {
         CpuSplit split = CpuSplit.between(before, after, last - start);
         progress(String.format("sender %d: %d commands produced in %.2f s, %d results (%d sent) in %.2f s: %,.0f/s | %s",
                 round, k, (produced - start) / 1e9, seen, sent, seconds, rate, split.describe()));
-        return new Round(rate, k, seen, sent, split);
+        return new Round(rate, k, seen, sent, split, tasks);
     }
 
     /** Phase 3: open loop at a fixed rate; latency from the produce call to the result's arrival. */
