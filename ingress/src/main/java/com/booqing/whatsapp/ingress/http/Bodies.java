@@ -2,11 +2,14 @@ package com.booqing.whatsapp.ingress.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.io.EndPoint;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /** Reading request bodies: JSON only, and never more than the configured bound into memory. */
 public final class Bodies {
@@ -92,22 +95,43 @@ public final class Bodies {
             ctx.header("Connection", "close");
             return;
         }
+        EndPoint endPoint = endPoint(ctx);
+        long idleTimeout = endPoint == null ? 0 : endPoint.getIdleTimeout();
+        boolean ended = false;
         try {
             InputStream in = ctx.req().getInputStream();
             byte[] buffer = new byte[8192];
-            long start = System.nanoTime();
+            long deadline = System.nanoTime() + DISCARD_LIMIT_NANOS;
             long total = 0;
-            boolean ended = false;
-            while (!ended && total <= DISCARD_LIMIT_BYTES && System.nanoTime() - start < DISCARD_LIMIT_NANOS) {
+            long left;
+            while (!ended && total <= DISCARD_LIMIT_BYTES && (left = deadline - System.nanoTime()) > 0) {
+                if (endPoint != null) {
+                    // A read waits at most until the deadline, not for the idle timeout: a client that declared
+                    // a body and sends nothing would otherwise hold this thread for all of it.
+                    endPoint.setIdleTimeout(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                }
                 int n = in.read(buffer);
                 ended = n == -1;
                 total += Math.max(n, 0);
             }
-            if (!ended) {
-                ctx.header("Connection", "close");
-            }
         } catch (IOException | IllegalStateException e) {
-            // The client went away, or the body was already taken as a reader: nothing left to protect.
+            // The client went away or was too slow, or the body was already taken as a reader.
+        } finally {
+            if (endPoint != null) {
+                endPoint.setIdleTimeout(idleTimeout);
+            }
+        }
+        if (!ended) {
+            ctx.header("Connection", "close");
+        }
+    }
+
+    private static EndPoint endPoint(Context ctx) {
+        try {
+            return ServletContextRequest.getServletContextRequest(ctx.req()).getConnectionMetaData().getConnection()
+                    .getEndPoint();
+        } catch (RuntimeException notJetty) {
+            return null;
         }
     }
 
