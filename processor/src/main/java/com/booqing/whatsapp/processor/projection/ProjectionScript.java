@@ -2,6 +2,7 @@ package com.booqing.whatsapp.processor.projection;
 
 import com.booqing.whatsapp.common.json.Json;
 import com.booqing.whatsapp.common.message.MessageStatus;
+import com.booqing.whatsapp.common.redis.LuaScript;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import redis.clients.jedis.AbstractPipeline;
@@ -10,10 +11,6 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,14 +21,15 @@ import java.util.List;
 public final class ProjectionScript {
     private static final ObjectMapper MAPPER = Json.strict();
 
+    private static final LuaScript SCRIPT = LuaScript.resource(ProjectionScript.class, "project.lua");
+
     private final UnifiedJedis redis;
-    private final String source;
     private final String transitions;
-    private volatile String sha;
+    /** Whether this Redis is known to have the script, so that a pipelined batch can call it by its SHA-1. */
+    private volatile boolean loaded;
 
     public ProjectionScript(UnifiedJedis redis) {
         this.redis = redis;
-        this.source = load();
         this.transitions = transitions();
     }
 
@@ -61,14 +59,7 @@ public final class ProjectionScript {
     public boolean apply(String offsetKey, long offset, RedisWrites writes) {
         List<String> keys = keys(offsetKey, writes);
         List<String> args = List.of(Long.toString(offset), writes.opsJson(MAPPER), transitions);
-        Object result;
-        try {
-            result = redis.evalsha(sha(), keys, args);
-        } catch (JedisNoScriptException e) {
-            // Redis restarted or its script cache was flushed.
-            sha = null;
-            result = redis.evalsha(sha(), keys, args);
-        }
+        Object result = SCRIPT.run(redis, keys, args);
         return result instanceof Long l && l == 1L;
     }
 
@@ -81,7 +72,10 @@ public final class ProjectionScript {
      * @throws redis.clients.jedis.exceptions.JedisException when the connection fails: nothing is known then
      */
     public List<Result> applyAll(List<Call> calls) {
-        String s = sha();
+        if (!loaded) {
+            SCRIPT.load(redis);
+            loaded = true;
+        }
         List<Response<Object>> replies = new ArrayList<>(calls.size());
         try (AbstractPipeline pipeline = redis.pipelined()) {
             for (Call c : calls) {
@@ -89,7 +83,7 @@ public final class ProjectionScript {
                         ? List.of(Long.toString(c.offset()), c.writes().opsJson(MAPPER), transitions)
                         : List.of(Long.toString(c.offset()), c.writes().opsJson(MAPPER), transitions,
                         Long.toString(c.previousOffset()));
-                replies.add(pipeline.evalsha(s, keys(c.offsetKey(), c.writes()), args));
+                replies.add(SCRIPT.queue(pipeline, keys(c.offsetKey(), c.writes()), args));
             }
             pipeline.sync();
         }
@@ -99,7 +93,7 @@ public final class ProjectionScript {
                 results.add(new Result(outcome(reply.get()), null));
             } catch (JedisNoScriptException e) {
                 // Redis restarted or its script cache was flushed: load it again before the next batch.
-                sha = null;
+                loaded = false;
                 results.add(new Result(null, e));
             } catch (JedisDataException e) {
                 results.add(new Result(null, e));
@@ -127,15 +121,6 @@ public final class ProjectionScript {
         return keys;
     }
 
-    private String sha() {
-        String s = sha;
-        if (s == null) {
-            s = redis.scriptLoad(source);
-            sha = s;
-        }
-        return s;
-    }
-
     /** MessageStatus.canMoveTo as data, so the script decides moves against the status it reads. */
     static String transitions() {
         ObjectNode all = MAPPER.createObjectNode();
@@ -148,16 +133,5 @@ public final class ProjectionScript {
             }
         }
         return all.toString();
-    }
-
-    private static String load() {
-        try (InputStream in = ProjectionScript.class.getResourceAsStream("project.lua")) {
-            if (in == null) {
-                throw new IllegalStateException("project.lua is missing from the classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

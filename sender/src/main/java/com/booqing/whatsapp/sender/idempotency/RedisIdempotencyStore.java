@@ -1,18 +1,14 @@
 package com.booqing.whatsapp.sender.idempotency;
 
 import com.booqing.whatsapp.common.message.SendResult;
+import com.booqing.whatsapp.common.redis.LuaScript;
 import com.booqing.whatsapp.common.redis.RedisKeys;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.params.SetParams;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -26,12 +22,10 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class RedisIdempotencyStore implements IdempotencyStore {
     public static final Duration TTL = Duration.ofDays(7);
-    private static final String COMPARE_AND_SET = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
-            + "redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) return 1 else return 0 end";
-    private static final String COMPARE_AND_DELETE = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
-            + "return redis.call('DEL', KEYS[1]) else return 0 end";
-    private static final String COMPARE_AND_SET_SHA = sha1Hex(COMPARE_AND_SET);
-    private static final String COMPARE_AND_DELETE_SHA = sha1Hex(COMPARE_AND_DELETE);
+    private static final LuaScript COMPARE_AND_SET = new LuaScript("if redis.call('GET', KEYS[1]) == ARGV[1] then "
+            + "redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) return 1 else return 0 end");
+    private static final LuaScript COMPARE_AND_DELETE = new LuaScript("if redis.call('GET', KEYS[1]) == ARGV[1] "
+            + "then return redis.call('DEL', KEYS[1]) else return 0 end");
     private static final String TTL_SECONDS = Long.toString(TTL.toSeconds());
     private static final int CLAIM_TRIES = 3;
 
@@ -85,7 +79,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     @Override
     public void release(String tenantId, String key, String token) {
         try {
-            script(COMPARE_AND_DELETE, COMPARE_AND_DELETE_SHA, List.of(key(keys, tenantId, key)), List.of(token));
+            COMPARE_AND_DELETE.run(redis, List.of(key(keys, tenantId, key)), List.of(token));
         } catch (JedisException e) {
             throw new Unavailable("Redis is unavailable for idempotency keys", e);
         }
@@ -98,32 +92,11 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     private boolean compareAndSet(String tenantId, String key, String expected, String value) {
         try {
-            Object updated = script(COMPARE_AND_SET, COMPARE_AND_SET_SHA, List.of(key(keys, tenantId, key)),
+            Object updated = COMPARE_AND_SET.run(redis, List.of(key(keys, tenantId, key)),
                     List.of(expected, value, TTL_SECONDS));
             return Long.valueOf(1).equals(updated);
         } catch (JedisException e) {
             throw new Unavailable("Redis is unavailable for idempotency keys", e);
-        }
-    }
-
-    /**
-     * Runs a script by its SHA-1, and by its text when this Redis does not know it yet (new, restarted or flushed):
-     * sending the text with every call would make Redis hash it again for every command.
-     */
-    private Object script(String text, String sha, List<String> keys, List<String> args) {
-        try {
-            return redis.evalsha(sha, keys, args);
-        } catch (JedisNoScriptException e) {
-            return redis.eval(text, keys, args);
-        }
-    }
-
-    private static String sha1Hex(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is missing from this JVM", e);
         }
     }
 }
