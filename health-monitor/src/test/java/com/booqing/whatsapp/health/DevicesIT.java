@@ -28,6 +28,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -47,6 +51,7 @@ class DevicesIT {
     private static Simulator hasty;
     private static Fixture fx;
     private static HealthMonitor monitor;
+    private static HeldProbe heldWaha;
 
     @BeforeAll
     static void start(Infra infra) {
@@ -54,9 +59,11 @@ class DevicesIT {
                 Duration.ofSeconds(20), Duration.ofSeconds(20), 6, 30))).start(0);
         hasty = new Simulator(SimulatorConfig.defaults().withPairing(PairingTimings.fast())).start(0);
         fx = new Fixture(infra);
+        List<EndpointProbe> probes = Fixture.standardProbes().stream()
+                .map(p -> p.provider() == ProviderType.WAHA ? heldWaha = new HeldProbe(p) : p).toList();
         monitor = fx.monitor(new HealthSettings(INTERVAL, new HealthTracker.Thresholds(3, 2, 1000))
                         .withDeviceTimings(RECONNECT, Duration.ofMillis(30), Duration.ofSeconds(3)),
-                Fixture.standardProbes(), 3000);
+                probes, 3000);
     }
 
     @AfterAll
@@ -320,6 +327,71 @@ class DevicesIT {
         assertGap(attempts.get(1).at(), attempts.get(2).at(), RECONNECT.multipliedBy(4));
         assertGap(attempts.get(2).at(), gaveUp.at(), RECONNECT.multipliedBy(8));
         assertThat(calls(gone).stream().filter(c -> c.equals("POST /api/sessions/front/restart"))).hasSize(3);
+    }
+
+    @Test
+    void aProbeAnswerAskedForBeforeAReportedDropDoesNotEndTheReconnect(Infra infra) throws Exception {
+        Setup gone = waha(infra, patient, true, DeviceStatus.CONNECTED);
+        // The next probe of the endpoint reads the session while it still works; its answer is held back.
+        CompletableFuture<Void> release = heldWaha.holdNext(gone.id());
+        heldWaha.awaitHeld(Fixture.WAIT);
+        assertThat(fx.call("DELETE", gone.simEndpoint().apiUrl() + "/api/sessions/front", "X-Api-Key",
+                Fixture.token(gone.id()))).isEqualTo(200);
+        Device reported = new Device(gone.device().id(), gone.device().tenantId(), gone.id(), "front desk", null,
+                DeviceStatus.DISCONNECTED, null, null, 0, 0, gone.device().createdAt(), Instant.now());
+        fx.put(fx.topics.devices(), reported.id(), reported);
+        awaitEvent(reported, DeviceStatus.CONNECTING);
+
+        release.complete(null); // "WORKING", from before the drop, arrives during the reconnect
+
+        DeviceEvent gaveUp = fx.awaitDeviceEvent(reported.id(), 0, e -> e.status() == DeviceStatus.ERROR);
+        assertThat(gaveUp.reason()).isEqualTo("gave up after 3 reconnect attempts");
+        assertThat(fx.deviceEvents(reported.id())).extracting(DeviceEvent::status)
+                .doesNotContain(DeviceStatus.CONNECTED);
+    }
+
+    /** A probe whose answer for one endpoint, once the provider gave it, can be held back: late on the wire. */
+    private static final class HeldProbe implements EndpointProbe {
+        private final EndpointProbe delegate;
+        private final AtomicReference<String> armed = new AtomicReference<>();
+        private volatile CompletableFuture<Void> gate = new CompletableFuture<>();
+        private volatile CountDownLatch held = new CountDownLatch(1);
+
+        HeldProbe(EndpointProbe delegate) {
+            this.delegate = delegate;
+        }
+
+        /** Holds the answer of the endpoint's next probe until the returned future completes. */
+        CompletableFuture<Void> holdNext(String endpointId) {
+            gate = new CompletableFuture<>();
+            held = new CountDownLatch(1);
+            armed.set(endpointId);
+            return gate;
+        }
+
+        void awaitHeld(Duration timeout) throws InterruptedException {
+            assertThat(held.await(timeout.toMillis(), TimeUnit.MILLISECONDS)).as("a probe was answered").isTrue();
+        }
+
+        @Override
+        public ProviderType provider() {
+            return delegate.provider();
+        }
+
+        @Override
+        public CompletableFuture<ProbeResult> probe(Endpoint endpoint, String secretApiKey, Duration timeout) {
+            CompletableFuture<ProbeResult> answer = delegate.probe(endpoint, secretApiKey, timeout);
+            String armedFor = armed.get();
+            // compareAndSet compares references: the armed id itself, not the equal one this record carries.
+            if (!endpoint.id().equals(armedFor) || !armed.compareAndSet(armedFor, null)) {
+                return answer;
+            }
+            CompletableFuture<Void> release = gate;
+            CountDownLatch answered = held;
+            // Held once the provider has answered: that answer is what was true when the probe asked.
+            return answer.whenComplete((result, error) -> answered.countDown())
+                    .thenCombine(release, (result, released) -> result);
+        }
     }
 
     private static void assertGap(Instant from, Instant to, Duration expected) {
