@@ -334,15 +334,18 @@ class DevicesIT {
         Setup gone = waha(infra, patient, true, DeviceStatus.CONNECTED);
         // The next probe of the endpoint reads the session while it still works; its answer is held back.
         CompletableFuture<Void> release = heldWaha.holdNext(gone.id());
-        heldWaha.awaitHeld(Fixture.WAIT);
-        assertThat(fx.call("DELETE", gone.simEndpoint().apiUrl() + "/api/sessions/front", "X-Api-Key",
-                Fixture.token(gone.id()))).isEqualTo(200);
         Device reported = new Device(gone.device().id(), gone.device().tenantId(), gone.id(), "front desk", null,
                 DeviceStatus.DISCONNECTED, null, null, 0, 0, gone.device().createdAt(), Instant.now());
-        fx.put(fx.topics.devices(), reported.id(), reported);
-        awaitEvent(reported, DeviceStatus.CONNECTING);
-
-        release.complete(null); // "WORKING", from before the drop, arrives during the reconnect
+        try {
+            heldWaha.awaitHeld(Fixture.WAIT);
+            assertThat(fx.call("DELETE", gone.simEndpoint().apiUrl() + "/api/sessions/front", "X-Api-Key",
+                    Fixture.token(gone.id()))).isEqualTo(200);
+            fx.put(fx.topics.devices(), reported.id(), reported);
+            awaitEvent(reported, DeviceStatus.CONNECTING);
+        } finally {
+            // "WORKING", from before the drop, arrives during the reconnect (and never stays held for other tests)
+            release.complete(null);
+        }
 
         DeviceEvent gaveUp = fx.awaitDeviceEvent(reported.id(), 0, e -> e.status() == DeviceStatus.ERROR);
         assertThat(gaveUp.reason()).isEqualTo("gave up after 3 reconnect attempts");

@@ -276,7 +276,7 @@ class IngressApiTest {
     }
 
     @Test
-    void refusesAtOnceAClientThatDeclaresABodyAndSendsNone() {
+    void answersAClientThatDeclaresABodyAndSendsNoneWithinTheDrainBound() {
         http((server, client) -> {
             try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
                 socket.setSoTimeout(15_000);
@@ -291,6 +291,28 @@ class IngressApiTest {
                 assertThat(head).isEqualTo("HTTP/1.1 401");
                 // The body is waited for at most Bodies.DISCARD_LIMIT_NANOS (2 s), not the 30 s idle timeout.
                 assertThat(tookMillis).isLessThan(5_000);
+            }
+        });
+    }
+
+    @Test
+    void refusesAtOnceAClientThatWaitsFor100ContinueWithoutInvitingItsBody() {
+        http((server, client) -> {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+                socket.setSoTimeout(15_000);
+                long start = System.nanoTime();
+                socket.getOutputStream().write(("POST " + SEND + " HTTP/1.1\r\nHost: x\r\n"
+                        + "Authorization: Bearer wrong-key\r\nContent-Type: application/json\r\n"
+                        + "Expect: 100-continue\r\nContent-Length: 1000000\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                String head = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+                long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+                // Not "HTTP/1.1 100" (an invitation to send a body that would be thrown away), and not after the
+                // drain's 2 s.
+                assertThat(head).isEqualTo("HTTP/1.1 401");
+                assertThat(tookMillis).isLessThan(1_500);
             }
         });
     }

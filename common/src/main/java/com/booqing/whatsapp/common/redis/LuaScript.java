@@ -18,8 +18,8 @@ import java.util.Objects;
 /**
  * A Lua script that is run by its SHA-1 ({@code EVALSHA}). Sending the text with every call would make Redis hash
  * it again on every call. A Redis that does not know the script yet (new, restarted, or its script cache flushed)
- * answers {@code NOSCRIPT}: {@link #run} then sends the text once ({@code EVAL}, which also caches it), and a
- * pipeline's caller {@link #load}s it before its next batch.
+ * answers {@code NOSCRIPT}: {@link #run} then sends the text ({@code EVAL}, which usually caches it; should Redis
+ * evict it, the next call falls back again), and a pipeline's caller {@link #load}s it before its next batch.
  */
 public final class LuaScript {
     private final String source;

@@ -17,6 +17,8 @@ public final class Bodies {
     public static final long DISCARD_LIMIT_BYTES = 8L * 1024 * 1024;
     /** ...and for at most this long, so that a client trickling a refused body cannot keep a thread. */
     public static final long DISCARD_LIMIT_NANOS = 2_000_000_000L;
+    /** The shortest idle timeout a drain sets: a timer of a millisecond could fire between two reads. */
+    private static final long MIN_DISCARD_IDLE_MILLIS = 100;
 
     private Bodies() {
     }
@@ -91,12 +93,15 @@ public final class Bodies {
      */
     public static void discardUnread(Context ctx) {
         long declared = declaredLength(ctx);
-        if (declared > DISCARD_LIMIT_BYTES) {
+        // A client that asked "Expect: 100-continue" waits for a go-ahead before sending its body; reading would
+        // give it one and invite a body that is only thrown away, so it gets the answer without.
+        if (declared > DISCARD_LIMIT_BYTES || expectsContinue(ctx)) {
             ctx.header("Connection", "close");
             return;
         }
         EndPoint endPoint = endPoint(ctx);
         long idleTimeout = endPoint == null ? 0 : endPoint.getIdleTimeout();
+        long lowered = -1;
         boolean ended = false;
         try {
             InputStream in = ctx.req().getInputStream();
@@ -106,9 +111,10 @@ public final class Bodies {
             long left;
             while (!ended && total <= DISCARD_LIMIT_BYTES && (left = deadline - System.nanoTime()) > 0) {
                 if (endPoint != null) {
-                    // A read waits at most until the deadline, not for the idle timeout: a client that declared
-                    // a body and sends nothing would otherwise hold this thread for all of it.
-                    endPoint.setIdleTimeout(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                    // A read waits about until the deadline, not for the idle timeout: a client that declared a
+                    // body and sends nothing would otherwise hold this thread for all of it.
+                    lowered = Math.max(MIN_DISCARD_IDLE_MILLIS, TimeUnit.NANOSECONDS.toMillis(left));
+                    endPoint.setIdleTimeout(lowered);
                 }
                 int n = in.read(buffer);
                 ended = n == -1;
@@ -117,13 +123,19 @@ public final class Bodies {
         } catch (IOException | IllegalStateException e) {
             // The client went away or was too slow, or the body was already taken as a reader.
         } finally {
-            if (endPoint != null) {
+            // Only if it is still ours: the connection limit may have set its own meanwhile.
+            if (endPoint != null && lowered >= 0 && endPoint.getIdleTimeout() == lowered) {
                 endPoint.setIdleTimeout(idleTimeout);
             }
         }
         if (!ended) {
             ctx.header("Connection", "close");
         }
+    }
+
+    private static boolean expectsContinue(Context ctx) {
+        String expect = ctx.header("Expect");
+        return expect != null && expect.trim().equalsIgnoreCase("100-continue");
     }
 
     private static EndPoint endPoint(Context ctx) {

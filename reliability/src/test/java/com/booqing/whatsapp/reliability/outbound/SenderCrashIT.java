@@ -20,11 +20,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -108,12 +110,12 @@ class SenderCrashIT {
                     for (int kill = 0; kill < kills; kill++) {
                         awaitSends(stage, number, 2 * SENDS_PER_SECOND, sender);
                         sender.kill9();
-                        long killed = System.nanoTime();
-                        killedAt.add(System.currentTimeMillis());
-                        int atKill = stage.simulator.requests(number.id()).size();
+                        Instant killed = Instant.now();
+                        killedAt.add(killed.toEpochMilli());
                         sender.restart().awaitReady(READY);
-                        awaitRequests(stage, number, atKill + 1, sender);
-                        resumedAfterMs.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
+                        // Received after the new JVM was ready: not a request the killed one had on the wire.
+                        Instant resumed = awaitRequestAfter(stage, number, Instant.now(), sender);
+                        resumedAfterMs.add(Duration.between(killed, resumed).toMillis());
                     }
                     awaitSends(stage, number, 2 * SENDS_PER_SECOND, sender);
                 } finally {
@@ -180,6 +182,22 @@ class SenderCrashIT {
     private static void awaitSends(OutboundStage stage, Endpoint number, int more, ServiceJvm sender)
             throws InterruptedException {
         awaitRequests(stage, number, stage.simulator.requests(number.id()).size() + more, sender);
+    }
+
+    /** Waits for the first send the provider receives after {@code from}; returns when it was received. */
+    private static Instant awaitRequestAfter(OutboundStage stage, Endpoint number, Instant from, ServiceJvm sender)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            Optional<Instant> first = stage.simulator.requests(number.id()).stream().map(RecordedRequest::receivedAt)
+                    .filter(at -> at.isAfter(from)).min(Instant::compareTo);
+            if (first.isPresent()) {
+                return first.get();
+            }
+            assertThat(System.nanoTime()).as("the sender sends again within 120 s; its log:%n%s",
+                    sender.logTail(40)).isLessThan(deadline);
+            Thread.sleep(50);
+        }
     }
 
     /** Waits until the provider has received {@code total} sends in all. */
