@@ -100,22 +100,41 @@ final class CpuSampler {
 
     private static Map<Role, Long> threadRoles() {
         Map<Role, Long> roles = new EnumMap<>(Role.class);
+        for (Task t : tasks()) {
+            roles.merge(Role.of(t.name()), t.cpuNanos(), Long::sum);
+        }
+        return roles;
+    }
+
+    /** One thread of this JVM as /proc/self/task/{tid} shows it. */
+    record Task(String name, long userTicks, long systemTicks, Path dir) {
+        long cpuNanos() {
+            return (long) ((userTicks + systemTicks) * NANOS_PER_TICK);
+        }
+
+        long systemNanos() {
+            return (long) (systemTicks * NANOS_PER_TICK);
+        }
+    }
+
+    /** This JVM's live threads; empty off Linux. Threads that end while they are read are left out. */
+    static List<Task> tasks() {
+        List<Task> all = new java.util.ArrayList<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
             for (Path task : tasks) {
                 try {
                     String name = Files.readString(task.resolve("comm")).trim();
                     String stat = Files.readString(task.resolve("stat"));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
-                    roles.merge(Role.of(name), (long) (ticks * NANOS_PER_TICK), Long::sum);
+                    all.add(new Task(name, Long.parseLong(f[11]), Long.parseLong(f[12]), task)); // utime, stime
                 } catch (IOException | RuntimeException gone) {
                     // the thread ended while we looked
                 }
             }
         } catch (IOException | RuntimeException notLinux) {
-            return Map.of();
+            return List.of();
         }
-        return roles;
+        return all;
     }
 
     /**
@@ -124,20 +143,8 @@ final class CpuSampler {
      */
     static Map<String, Long> threadGroups() {
         Map<String, Long> groups = new java.util.HashMap<>();
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
-            for (Path task : tasks) {
-                try {
-                    String name = Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+", "#");
-                    String stat = Files.readString(task.resolve("stat"));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
-                    groups.merge(name, (long) (ticks * NANOS_PER_TICK), Long::sum);
-                } catch (IOException | RuntimeException gone) {
-                    // the thread ended while we looked
-                }
-            }
-        } catch (IOException | RuntimeException notLinux) {
-            return Map.of();
+        for (Task t : tasks()) {
+            groups.merge(t.name().replaceAll("[0-9]+", "#"), t.cpuNanos(), Long::sum);
         }
         return groups;
     }

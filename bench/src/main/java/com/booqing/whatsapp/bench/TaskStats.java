@@ -3,9 +3,7 @@ package com.booqing.whatsapp.bench;
 import com.booqing.whatsapp.bench.CpuSampler.Role;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -16,33 +14,24 @@ import java.util.Map;
  * between two readings take their counts with them.
  */
 record TaskStats(Map<Role, Long> kernelNanos, Map<Role, Long> voluntary, Map<Role, Long> involuntary) {
-    private static final Path TASKS = Path.of("/proc/self/task");
-    private static final double NANOS_PER_TICK = 1e9 / 100; // USER_HZ is 100 on Linux
-
     static TaskStats now() {
         Map<Role, Long> kernel = new EnumMap<>(Role.class);
         Map<Role, Long> voluntary = new EnumMap<>(Role.class);
         Map<Role, Long> involuntary = new EnumMap<>(Role.class);
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
-            for (Path task : tasks) {
-                try {
-                    Role role = Role.of(Files.readString(task.resolve("comm")).trim());
-                    String stat = Files.readString(task.resolve("stat"));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    kernel.merge(role, (long) (Long.parseLong(f[12]) * NANOS_PER_TICK), Long::sum); // stime
-                    for (String line : Files.readAllLines(task.resolve("status"))) {
-                        if (line.startsWith("voluntary_ctxt_switches:")) {
-                            voluntary.merge(role, Long.parseLong(line.substring(24).trim()), Long::sum);
-                        } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
-                            involuntary.merge(role, Long.parseLong(line.substring(27).trim()), Long::sum);
-                        }
+        for (CpuSampler.Task t : CpuSampler.tasks()) {
+            Role role = Role.of(t.name());
+            kernel.merge(role, t.systemNanos(), Long::sum);
+            try {
+                for (String line : Files.readAllLines(t.dir().resolve("status"))) {
+                    if (line.startsWith("voluntary_ctxt_switches:")) {
+                        voluntary.merge(role, Long.parseLong(line.substring(24).trim()), Long::sum);
+                    } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+                        involuntary.merge(role, Long.parseLong(line.substring(27).trim()), Long::sum);
                     }
-                } catch (IOException | RuntimeException gone) {
-                    // the thread ended while we looked
                 }
+            } catch (IOException | RuntimeException gone) {
+                // the thread ended while we looked
             }
-        } catch (IOException | RuntimeException notLinux) {
-            return new TaskStats(Map.of(), Map.of(), Map.of());
         }
         return new TaskStats(kernel, voluntary, involuntary);
     }

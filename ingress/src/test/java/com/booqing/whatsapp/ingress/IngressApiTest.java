@@ -278,43 +278,42 @@ class IngressApiTest {
     @Test
     void answersAClientThatDeclaresABodyAndSendsNoneWithinTheDrainBound() {
         http((server, client) -> {
-            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
-                socket.setSoTimeout(15_000);
-                long start = System.nanoTime();
-                socket.getOutputStream().write(("POST " + SEND + " HTTP/1.1\r\nHost: x\r\n"
-                        + "Authorization: Bearer wrong-key\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: 1000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                socket.getOutputStream().flush();
-                String head = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
-                long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            RawHead answer = headersOnly(server.port(), "Content-Length: 1000\r\n");
 
-                assertThat(head).isEqualTo("HTTP/1.1 401");
-                // The body is waited for at most Bodies.DISCARD_LIMIT_NANOS (2 s), not the 30 s idle timeout.
-                assertThat(tookMillis).isLessThan(5_000);
-            }
+            assertThat(answer.statusLine()).isEqualTo("HTTP/1.1 401");
+            // The body is waited for at most Bodies.DISCARD_LIMIT_NANOS (2 s), not the 30 s idle timeout.
+            assertThat(answer.tookMillis()).isLessThan(5_000);
         });
     }
 
     @Test
     void refusesAtOnceAClientThatWaitsFor100ContinueWithoutInvitingItsBody() {
         http((server, client) -> {
-            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
-                socket.setSoTimeout(15_000);
-                long start = System.nanoTime();
-                socket.getOutputStream().write(("POST " + SEND + " HTTP/1.1\r\nHost: x\r\n"
-                        + "Authorization: Bearer wrong-key\r\nContent-Type: application/json\r\n"
-                        + "Expect: 100-continue\r\nContent-Length: 1000000\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-                socket.getOutputStream().flush();
-                String head = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
-                long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            RawHead answer = headersOnly(server.port(), "Expect: 100-continue\r\nContent-Length: 1000000\r\n");
 
-                // Not "HTTP/1.1 100" (an invitation to send a body that would be thrown away), and not after the
-                // drain's 2 s.
-                assertThat(head).isEqualTo("HTTP/1.1 401");
-                assertThat(tookMillis).isLessThan(1_500);
-            }
+            // Not "HTTP/1.1 100" (an invitation to send a body that would be thrown away), and not after the
+            // drain's 2 s.
+            assertThat(answer.statusLine()).isEqualTo("HTTP/1.1 401");
+            assertThat(answer.tookMillis()).isLessThan(1_500);
         });
+    }
+
+    /** The first 12 bytes of the answer ("HTTP/1.1 401") and how long they took. */
+    record RawHead(String statusLine, long tookMillis) {
+    }
+
+    /** A send request with a wrong key, its headers ending with {@code lastHeaders}, and no body at all. */
+    static RawHead headersOnly(int port, String lastHeaders) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(15_000);
+            long start = System.nanoTime();
+            socket.getOutputStream().write(("POST " + SEND + " HTTP/1.1\r\nHost: x\r\n"
+                    + "Authorization: Bearer wrong-key\r\nContent-Type: application/json\r\n" + lastHeaders
+                    + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String head = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            return new RawHead(head, (System.nanoTime() - start) / 1_000_000);
+        }
     }
 
     static Stream<Arguments> unauthorisedCalls() {
