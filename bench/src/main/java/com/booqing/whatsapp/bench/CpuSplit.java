@@ -47,6 +47,14 @@ record CpuSplit(double jvm, Map<Role, Double> roles, double broker, double redis
         return roles.getOrDefault(role, 0.0);
     }
 
+    /**
+     * Cores the system under test used: this JVM without its JIT compilers, the broker and a Redis this run started.
+     * Compilation is left out because it is warm-up that ends, other processes because they are not ours.
+     */
+    double system() {
+        return jvm - role(Role.JIT) + broker + redis;
+    }
+
     /** One line: "gen 0.50 http 0.90 kafka 0.05 jit 0.30 gc 0.02 | broker 0.15 | redis 0.00 | others 0.40 / 2.00". */
     String describe() {
         StringBuilder b = new StringBuilder();

@@ -267,6 +267,19 @@ public final class SendBenchmark {
                 perSend(senders, CpuSplit::redis)), "", "");
         row("  CPU per ceiling request, µs", String.format("simulator %.0f (median)", simPerRequest), "", "");
         // Over each whole round (its tail included), per result: the kernel's share and the thread switches.
+        // The bound: both phases keep the two cores busy, so each rate is the cores over the CPU one operation costs.
+        // Take the sender's own threads away from a send and what is left (simulator, broker, Redis, the command
+        // producer and result reader that play the load generator's part) still caps the ratio.
+        double perRequest = Stats.median(ceilings.stream().mapToDouble(r -> r.cpu().system() / r.okPerSecond() * 1e6)
+                .toArray());
+        double perSendWithoutSender = perSend(senders, c -> c.system() - c.role(CpuSampler.Role.SENDER));
+        double senderPerSend = perSend(senders, c -> c.role(CpuSampler.Role.SENDER));
+        row("  system CPU per op (no JIT), µs", String.format("ceiling request %.0f; send %.0f, of it the sender %.0f",
+                perRequest, perSendWithoutSender + senderPerSend, senderPerSend), "", "");
+        row("  best ratio with a sender costing 0 CPU", String.format("%.3f", perRequest / perSendWithoutSender),
+                "", "");
+        row("  sender CPU per send that 0.5 allows", String.format("%.0f µs (it takes %.0f)",
+                perRequest / TARGET_RATIO - perSendWithoutSender, senderPerSend), "", "");
         row("  of it in the kernel, µs per send", String.format("sender %.0f, simulator %.0f",
                 perResult(senders, t -> t.kernel(CpuSampler.Role.SENDER) / 1e3),
                 perResult(senders, t -> t.kernel(CpuSampler.Role.SIMULATOR) / 1e3)), "", "");

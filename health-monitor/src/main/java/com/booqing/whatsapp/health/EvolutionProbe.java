@@ -43,7 +43,7 @@ public final class EvolutionProbe implements EndpointProbe {
                     }
                     if (answer.status() == 404) {
                         return new ProbeResult.Down("instance " + endpoint.instanceName() + " not found",
-                                answer.latencyMs(), ProbeResult.Cause.NOT_WORKING, null);
+                                answer.latencyMs(), ProbeResult.Cause.SESSION_MISSING, null);
                     }
                     if (!answer.ok()) {
                         return ProbeResult.Down.of(answer, "API key");

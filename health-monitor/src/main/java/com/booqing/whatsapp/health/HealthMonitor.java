@@ -228,6 +228,11 @@ public final class HealthMonitor implements AutoCloseable {
         return devices.get(deviceId);
     }
 
+    /** The tenant's configuration as this instance sees it (tests wait for it as for devices). */
+    Optional<TenantConfiguration> configuration(String tenantId) {
+        return configurations.get(tenantId);
+    }
+
     /** True when this instance checks the endpoint. */
     boolean owns(String endpointId) {
         return ownership.owns(endpointId);
@@ -456,7 +461,12 @@ public final class HealthMonitor implements AutoCloseable {
         for (String id : devicesByEndpoint.keysOf(probed.id())) {
             devices.get(id).ifPresent(onEndpoint::add);
         }
-        if (!onEndpoint.isEmpty()) {
+        if (onEndpoint.isEmpty()) {
+            return;
+        }
+        if (r instanceof ProbeResult.Down down && down.cause() == ProbeResult.Cause.SESSION_MISSING) {
+            keepAlive.sessionMissing(now.get(), onEndpoint, asked);
+        } else {
             keepAlive.observe(now.get(), r.providerStatus(), onEndpoint, asked);
         }
     }

@@ -89,7 +89,7 @@ public final class HealthTracker {
             consecutiveFailures++;
             consecutiveSuccesses = 0;
             latencyMs = down.latencyMs();
-            if (down.cause() == ProbeResult.Cause.NOT_WORKING) {
+            if (down.cause() == ProbeResult.Cause.NOT_WORKING || down.cause() == ProbeResult.Cause.SESSION_MISSING) {
                 lastAnswerSaidWorking = false;
             }
             lastError = lastAnswerSaidWorking && down.silent()

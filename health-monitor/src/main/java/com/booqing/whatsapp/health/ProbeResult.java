@@ -62,8 +62,10 @@ public sealed interface ProbeResult {
         TIMEOUT,
         /** A 5xx answer. */
         SERVER_ERROR,
-        /** A 4xx answer: bad key, unknown session. */
+        /** A 4xx answer: bad key. */
         REJECTED,
+        /** The provider answered that it has no such session (WAHA) or instance (Evolution): 404. */
+        SESSION_MISSING,
         /** A proper answer saying the session or number is not working. */
         NOT_WORKING,
         OTHER

@@ -43,7 +43,7 @@ public final class WahaProbe implements EndpointProbe {
                     }
                     if (answer.status() == 404) {
                         return new ProbeResult.Down("session " + endpoint.sessionName() + " not found",
-                                answer.latencyMs(), ProbeResult.Cause.NOT_WORKING, null);
+                                answer.latencyMs(), ProbeResult.Cause.SESSION_MISSING, null);
                     }
                     if (!answer.ok()) {
                         return ProbeResult.Down.of(answer, "API key");

@@ -9,6 +9,8 @@ import com.booqing.whatsapp.common.endpoint.Endpoint;
 import com.booqing.whatsapp.common.endpoint.ProviderType;
 import com.booqing.whatsapp.common.event.Envelope;
 import com.booqing.whatsapp.common.json.Json;
+import com.booqing.whatsapp.common.tenant.TenantConfiguration;
+import com.booqing.whatsapp.health.device.KeepAlive;
 import com.booqing.whatsapp.simulator.PairingTimings;
 import com.booqing.whatsapp.simulator.RecordedRequest;
 import com.booqing.whatsapp.simulator.SimEndpoint;
@@ -351,6 +353,59 @@ class DevicesIT {
         assertThat(gaveUp.reason()).isEqualTo("gave up after 3 reconnect attempts");
         assertThat(fx.deviceEvents(reported.id())).extracting(DeviceEvent::status)
                 .doesNotContain(DeviceStatus.CONNECTED);
+    }
+
+    @Test
+    void aSessionDeletedAtTheProviderNoLongerShowsAsConnected(Infra infra) throws InterruptedException {
+        // No webhook says so: only the health probe finds the session gone (404). autoReconnect is off, so nothing
+        // would look at the device again.
+        Setup gone = waha(infra, patient, true, DeviceStatus.CONNECTED);
+        noAutoReconnect(gone.device().tenantId());
+        assertThat(fx.call("DELETE", gone.simEndpoint().apiUrl() + "/api/sessions/front", "X-Api-Key",
+                Fixture.token(gone.id()))).isEqualTo(200);
+
+        DeviceEvent dropped = awaitEvent(gone.device(), DeviceStatus.DISCONNECTED);
+
+        assertThat(dropped.reason()).isEqualTo(KeepAlive.SESSION_MISSING);
+        Thread.sleep(RECONNECT.multipliedBy(5).toMillis());
+        assertThat(fx.deviceEvents(gone.device().id())).extracting(DeviceEvent::status)
+                .containsExactly(DeviceStatus.DISCONNECTED);
+        assertThat(calls(gone)).doesNotContain("POST /api/sessions/front/restart");
+    }
+
+    @Test
+    void aProbeAnswerAskedForBeforeAReportedDropDoesNotShowTheDeviceConnectedAgain(Infra infra) throws Exception {
+        // As above, but with no reconnect running (autoReconnect off): the stale "WORKING" is all there is.
+        Setup gone = waha(infra, patient, true, DeviceStatus.CONNECTED);
+        noAutoReconnect(gone.device().tenantId());
+        CompletableFuture<Void> release = heldWaha.holdNext(gone.id());
+        Device reported;
+        try {
+            heldWaha.awaitHeld(Fixture.WAIT);
+            assertThat(fx.call("DELETE", gone.simEndpoint().apiUrl() + "/api/sessions/front", "X-Api-Key",
+                    Fixture.token(gone.id()))).isEqualTo(200);
+            // Dated as a webhook would date it: when the session went, after the held probe was answered.
+            reported = new Device(gone.device().id(), gone.device().tenantId(), gone.id(), "front desk", null,
+                    DeviceStatus.DISCONNECTED, null, null, 0, 0, gone.device().createdAt(), Instant.now());
+            fx.put(fx.topics.devices(), reported.id(), reported);
+            awaitMonitorSees(reported);
+        } finally {
+            release.complete(null);
+        }
+
+        // The held answer and several later probes (each finding the session gone) have been seen by then.
+        Thread.sleep(INTERVAL.multipliedBy(10).toMillis());
+        assertThat(fx.deviceEvents(reported.id())).extracting(DeviceEvent::status)
+                .doesNotContain(DeviceStatus.CONNECTED);
+    }
+
+    /** Turns the tenant's autoReconnect off and waits until the monitor knows. */
+    private static void noAutoReconnect(String tenantId) {
+        Instant now = Instant.now();
+        TenantConfiguration c = new TenantConfiguration(tenantId, null, true, false, 1, 0, 3, 30_000, now, now);
+        fx.configuration(c);
+        await().atMost(Fixture.WAIT).pollInterval(Duration.ofMillis(20))
+                .until(() -> monitor.configuration(tenantId).filter(c::equals).isPresent());
     }
 
     /** A probe whose answer for one endpoint, once the provider gave it, can be held back: late on the wire. */

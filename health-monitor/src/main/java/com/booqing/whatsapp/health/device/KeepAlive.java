@@ -49,6 +49,7 @@ import java.util.function.Predicate;
 public final class KeepAlive {
     public static final String LOGGED_OUT = "logged out: new QR scan needed";
     public static final String FAILED = "session FAILED: new QR scan needed";
+    public static final String SESSION_MISSING = "session not found at the provider";
     private static final Logger log = LoggerFactory.getLogger(KeepAlive.class);
     /** Reconnect calls made, tag result: {@code requested} (the provider took the call) or {@code failed}. */
     public static final String RECONNECT_ATTEMPTS = "whatsapp.health.reconnect.attempts";
@@ -154,11 +155,40 @@ public final class KeepAlive {
         }
     }
 
+    /**
+     * The endpoint's health probe found no session (WAHA) or instance (Evolution) at the provider: a device on it
+     * that is known as connected is not. It is reported dropped and, if its tenant has autoReconnect, reconnected
+     * like any drop; a device being reconnected already finds the session gone at each attempt and gives up.
+     *
+     * @param asked when the probe was sent
+     */
+    public void sessionMissing(Endpoint endpoint, Collection<Device> onEndpoint, Instant asked) {
+        for (Device d : onEndpoint) {
+            if (!d.endpointId().equals(endpoint.id()) || !d.tenantId().equals(endpoint.tenantId())
+                    || busy.test(d.id()) || episodes.containsKey(d.id())) {
+                continue;
+            }
+            DeviceEvents.Known known = events.lastKnown(d);
+            if (known.status() != DeviceStatus.CONNECTED || asked.isBefore(known.at())) {
+                continue;
+            }
+            log.info("device {} of tenant {}: {}", d.id(), d.tenantId(), SESSION_MISSING);
+            events.publish(d, DeviceStatus.DISCONNECTED, null, null, null, SESSION_MISSING, "missing:" + known.at());
+            start(d, null);
+        }
+    }
+
     private void observed(Device d, SessionApi api, String providerStatus, DeviceStatus mapped, Instant asked) {
         DeviceEvents.Known known = events.lastKnown(d);
         Episode ep = episodes.get(d.id());
         if (ep != null) {
             ep.device = d;
+        } else if (asked.isBefore(known.at())) {
+            // Asked before the device's last known change (a webhook's report, or this monitor's own event): the
+            // answer tells what the session was before it, and acting on it undid a reported drop with a stale
+            // "connected". known.at() is the provider's or another service's clock, so a skew between the two
+            // narrows or widens this window by as much; the next probe's answer counts either way.
+            return;
         }
         if (known.status() == DeviceStatus.PAIRING) {
             // Pairing is followed by the device manager (and the provider's webhooks), not by keep-alive.
