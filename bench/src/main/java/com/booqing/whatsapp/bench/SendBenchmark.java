@@ -405,6 +405,21 @@ public final class SendBenchmark {
                 unsent++;
             }
         }
+        // Per second of the phase: whether the tail is a start-up transient or spread over the whole phase.
+        int seconds = flags.get("latency-seconds");
+        StringBuilder perSecond = new StringBuilder();
+        for (int sec = 0; sec < seconds; sec++) {
+            Latencies one = new Latencies(rate, rate);
+            for (int i = sec * rate; i < Math.min(n, (sec + 1) * rate); i++) {
+                SendResults.Arrival a = results.get(ids.get(i));
+                if (a != null) {
+                    one.record(a.nanos() - producedAt[i]);
+                }
+            }
+            perSecond.append(String.format("%s%.0f/%.0f", sec == 0 ? "" : " ", one.percentileMillis(0.5),
+                    one.percentileMillis(0.99)));
+        }
+        progress("  p50/p99 ms by second: " + perSecond);
         double p50 = l.percentileMillis(0.5);
         double p99 = l.percentileMillis(0.99);
         progress(String.format("latency at %d/s: %d results (%d sent), p50 %.1f ms, p99 %.1f ms, max %.1f ms",

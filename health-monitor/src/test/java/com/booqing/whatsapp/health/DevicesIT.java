@@ -357,16 +357,21 @@ class DevicesIT {
 
     @Test
     void aSessionDeletedAtTheProviderNoLongerShowsAsConnected(Infra infra) throws InterruptedException {
-        // No webhook says so: only the health probe finds the session gone (404). autoReconnect is off, so nothing
-        // would look at the device again.
+        // No webhook says so: only the health probes find the session gone (404). The tenant has autoReconnect (the
+        // default), yet a session that does not exist is not restarted.
         Setup gone = waha(infra, patient, true, DeviceStatus.CONNECTED);
-        noAutoReconnect(gone.device().tenantId());
+        Instant deleted = Instant.now();
         assertThat(fx.call("DELETE", gone.simEndpoint().apiUrl() + "/api/sessions/front", "X-Api-Key",
                 Fixture.token(gone.id()))).isEqualTo(200);
 
         DeviceEvent dropped = awaitEvent(gone.device(), DeviceStatus.DISCONNECTED);
 
         assertThat(dropped.reason()).isEqualTo(KeepAlive.SESSION_MISSING);
+        // Not on the first 404: only once KeepAlive.MISSING_CHECKS probes in a row had found the session gone.
+        assertThat(gone.sim().requests(gone.id()).stream()
+                .filter(r -> r.method().equals("GET") && r.path().equals("/api/sessions/front"))
+                .filter(r -> r.receivedAt().isAfter(deleted) && !r.receivedAt().isAfter(dropped.at())))
+                .hasSizeGreaterThanOrEqualTo(KeepAlive.MISSING_CHECKS);
         Thread.sleep(RECONNECT.multipliedBy(5).toMillis());
         assertThat(fx.deviceEvents(gone.device().id())).extracting(DeviceEvent::status)
                 .containsExactly(DeviceStatus.DISCONNECTED);

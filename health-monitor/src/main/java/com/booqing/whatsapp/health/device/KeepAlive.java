@@ -49,7 +49,12 @@ import java.util.function.Predicate;
 public final class KeepAlive {
     public static final String LOGGED_OUT = "logged out: new QR scan needed";
     public static final String FAILED = "session FAILED: new QR scan needed";
-    public static final String SESSION_MISSING = "session not found at the provider";
+    public static final String SESSION_MISSING = "session not found at the provider: connect it again";
+    /**
+     * Probes in a row that must find no session before a connected device is reported dropped: one 404 may be a
+     * proxy in front of a restarting provider, or a provider still loading its sessions.
+     */
+    public static final int MISSING_CHECKS = 3;
     private static final Logger log = LoggerFactory.getLogger(KeepAlive.class);
     /** Reconnect calls made, tag result: {@code requested} (the provider took the call) or {@code failed}. */
     public static final String RECONNECT_ATTEMPTS = "whatsapp.health.reconnect.attempts";
@@ -103,6 +108,8 @@ public final class KeepAlive {
     private final MeterRegistry meters;
     private final Map<String, Episode> episodes = new HashMap<>();
     private final Map<String, DeviceStatus> seenOnTopic = new HashMap<>();
+    /** Per endpoint, how many of its latest probes in a row found no session. */
+    private final Map<String, Integer> missingInARow = new HashMap<>();
 
     public KeepAlive(Settings settings, SessionApis apis, DeviceEvents events, SessionStore store,
                      Function<String, Optional<Device>> devices, Function<String, Optional<Endpoint>> endpoints,
@@ -139,6 +146,7 @@ public final class KeepAlive {
      * @param asked when the probe was sent: the status is what the provider said at some point after it
      */
     public void observe(Endpoint endpoint, String providerStatus, Collection<Device> onEndpoint, Instant asked) {
+        missingInARow.remove(endpoint.id());
         Optional<SessionApi> found = apis.api(endpoint.provider());
         if (providerStatus == null || found.isEmpty()) {
             return;
@@ -156,13 +164,19 @@ public final class KeepAlive {
     }
 
     /**
-     * The endpoint's health probe found no session (WAHA) or instance (Evolution) at the provider: a device on it
-     * that is known as connected is not. It is reported dropped and, if its tenant has autoReconnect, reconnected
-     * like any drop; a device being reconnected already finds the session gone at each attempt and gives up.
+     * The endpoint's health probe found no session (WAHA) or instance (Evolution) at the provider. Once
+     * {@value #MISSING_CHECKS} probes in a row have, a device on it still known as connected is reported
+     * DISCONNECTED, and not reconnected: restarting a session that does not exist cannot succeed, and the reason
+     * says to connect it again. Should the session come back after all, the next probe that finds it working says
+     * so (as for any disconnected device). A device in a reconnect already is left to it.
      *
      * @param asked when the probe was sent
      */
     public void sessionMissing(Endpoint endpoint, Collection<Device> onEndpoint, Instant asked) {
+        int inARow = missingInARow.merge(endpoint.id(), 1, Integer::sum);
+        if (inARow < MISSING_CHECKS) {
+            return;
+        }
         for (Device d : onEndpoint) {
             if (!d.endpointId().equals(endpoint.id()) || !d.tenantId().equals(endpoint.tenantId())
                     || busy.test(d.id()) || episodes.containsKey(d.id())) {
@@ -172,9 +186,9 @@ public final class KeepAlive {
             if (known.status() != DeviceStatus.CONNECTED || asked.isBefore(known.at())) {
                 continue;
             }
-            log.info("device {} of tenant {}: {}", d.id(), d.tenantId(), SESSION_MISSING);
+            log.info("device {} of tenant {}: {} ({} checks in a row)", d.id(), d.tenantId(), SESSION_MISSING,
+                    inARow);
             events.publish(d, DeviceStatus.DISCONNECTED, null, null, null, SESSION_MISSING, "missing:" + known.at());
-            start(d, null);
         }
     }
 
