@@ -273,7 +273,7 @@ public final class Sender implements AutoCloseable {
                     flowControl();
                 }
                 if (System.nanoTime() - lastCommit >= COMMIT_EVERY_NANOS) {
-                    commit(partitions.values());
+                    commitAsync(partitions.values());
                     lastCommit = System.nanoTime();
                 }
             }
@@ -336,21 +336,50 @@ public final class Sender implements AutoCloseable {
         }
     }
 
+    /** Before partitions are given up and on shutdown: the next owner must start right after what finished. */
     private void commit(Collection<PartitionState> states) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        Map<PartitionState, Long> done = toCommit(states);
+        if (done.isEmpty()) {
+            return;
+        }
+        consumer.commitSync(offsets(done));
+        done.forEach(PartitionState::committed);
+    }
+
+    /**
+     * The periodic commit does not wait for the broker: a synchronous one held the loop, and every command arriving
+     * meanwhile, for a round trip to the group coordinator ten times a second. A commit that fails is made again by
+     * the next one, which covers the same offsets or later ones.
+     */
+    private void commitAsync(Collection<PartitionState> states) {
+        Map<PartitionState, Long> done = toCommit(states);
+        if (done.isEmpty()) {
+            return;
+        }
+        consumer.commitAsync(offsets(done), (committed, error) -> {
+            if (error == null) {
+                done.forEach(PartitionState::committed);
+            } else {
+                log.debug("periodic commit failed, the next one covers it: {}", error.toString());
+            }
+        });
+    }
+
+    private static Map<PartitionState, Long> toCommit(Collection<PartitionState> states) {
         Map<PartitionState, Long> done = new HashMap<>();
         for (PartitionState partition : states) {
             OptionalLong offset = partition.toCommit();
             if (offset.isPresent()) {
-                offsets.put(partition.partition(), new OffsetAndMetadata(offset.getAsLong()));
                 done.put(partition, offset.getAsLong());
             }
         }
-        if (offsets.isEmpty()) {
-            return;
-        }
-        consumer.commitSync(offsets);
-        done.forEach(PartitionState::committed);
+        return done;
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> offsets(Map<PartitionState, Long> done) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        done.forEach((partition, offset) -> offsets.put(partition.partition(), new OffsetAndMetadata(offset)));
+        return offsets;
     }
 
     /**
