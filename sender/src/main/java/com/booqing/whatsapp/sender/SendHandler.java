@@ -40,8 +40,6 @@ public final class SendHandler {
     public static final String IDEMPOTENCY_CONFLICT = "idempotency_conflict";
     /** A tenant's messageTimeout is capped here, so one slow provider cannot stall a lane for long. */
     public static final Duration MAX_TIMEOUT = Duration.ofMinutes(2);
-    /** Beyond its calls and waits, what one command's processing may take (Redis, clock skew between instances). */
-    private static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
     private static final Duration CALL_GRACE = Duration.ofSeconds(3);
 
     private final EndpointDirectory directory;
@@ -93,7 +91,7 @@ public final class SendHandler {
             IdempotencyStore.Claim claim;
             try {
                 claim = idempotency.claim(command.tenantId(), command.idempotencyKey(), hash,
-                        now.plus(maxProcessing).plus(timeout).plus(CALL_GRACE).plus(LEASE_MARGIN));
+                        now.plus(maxProcessing).plus(timeout).plus(CALL_GRACE).plus(settings.leaseMargin()));
             } catch (IdempotencyStore.Unavailable e) {
                 log.warn("idempotency store unavailable for message {}, waiting: {}", command.messageId(),
                         e.getMessage());

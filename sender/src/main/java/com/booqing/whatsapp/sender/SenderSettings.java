@@ -36,6 +36,9 @@ import java.util.Map;
  * @param membership         SENDER_INSTANCE_ID and SENDER_SESSION_TIMEOUT_MS: how this instance belongs to the group
  *                           ({@link GroupMembership}); with an id, a restarted sender takes its partitions back at once
  * @param leasePoll          how often a repeated command looks whether the first one has finished
+ * @param leaseMargin        SENDER_LEASE_MARGIN_MS (30000): what an idempotency claim's lease adds to the longest
+ *                           its command may take, for Redis, pauses and clock skew between instances; after a crash
+ *                           the recipient's next messages wait out that lease
  */
 public record SenderSettings(
         Duration timeout,
@@ -48,7 +51,8 @@ public record SenderSettings(
         Duration backoffMax,
         String groupId,
         GroupMembership membership,
-        Duration leasePoll) {
+        Duration leasePoll,
+        Duration leaseMargin) {
 
     public static final String DEFAULT_GROUP = "whatsapp-sender";
     /**
@@ -93,6 +97,7 @@ public record SenderSettings(
                 backoffMax,
                 env.string("SENDER_GROUP_ID", config.topicPrefix() + DEFAULT_GROUP),
                 GroupMembership.from(env, "SENDER"),
-                Duration.ofMillis(250));
+                Duration.ofMillis(250),
+                env.duration("SENDER_LEASE_MARGIN_MS", Duration.ofSeconds(30), ChronoUnit.MILLIS, 1_000, 600_000));
     }
 }

@@ -53,6 +53,14 @@ class SenderSettingsTest {
     }
 
     @Test
+    void leaseMarginDefaultsToThirtySecondsAndRefusesLessThanOne() {
+        assertThat(from(Map.of()).leaseMargin()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(from(Map.of("SENDER_LEASE_MARGIN_MS", "5000")).leaseMargin()).isEqualTo(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> from(Map.of("SENDER_LEASE_MARGIN_MS", "200")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("SENDER_LEASE_MARGIN_MS");
+    }
+
+    @Test
     void groupFollowsTheTopicPrefix() {
         assertThat(from(Map.of("WHATSAPP_TOPIC_PREFIX", "staging.")).groupId()).isEqualTo("staging.whatsapp-sender");
         assertThat(from(Map.of("SENDER_GROUP_ID", "mine")).groupId()).isEqualTo("mine");

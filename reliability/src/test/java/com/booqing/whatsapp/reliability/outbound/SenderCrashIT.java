@@ -60,7 +60,7 @@ class SenderCrashIT {
     private static final int SENDS_PER_SECOND = 40;
     private static final Duration ANSWER_DELAY = Duration.ofMillis(150);
     private static final Duration READY = Duration.ofSeconds(120);
-    /** Lease of an interrupted claim (~40 s) + catching up, on a loaded machine, with room to spare. */
+    /** Lease of an interrupted claim (~15 s with the 5 s margin) + catching up, on a loaded machine, with room to spare. */
     private static final Duration SETTLE = Duration.ofSeconds(240);
     private static final int RECIPIENTS = 300;
     private static final Pattern INTERRUPTED_METRIC = Pattern.compile(
@@ -77,9 +77,11 @@ class SenderCrashIT {
             Map<String, String> env = ServiceJvm.baseEnv(infra.bootstrapServers(), infra.redisUrl(),
                     Names.prefixOf(stage.topics), stage.keys.namespace(), stage.encryptionKeys());
             env.putAll(OutboundStage.settings());
-            // No retries: keeps the idempotency lease of an interrupted send (its longest processing + a call
-            // timeout + 30 s) short, and that lease is what its recipient waits for after the restart.
+            // No retries and a 5 s margin (both instances share this machine's clock): keeps the idempotency lease
+            // of an interrupted send (its longest processing + a call timeout + the margin) short, and that lease
+            // is what its recipient waits for after the restart.
             env.put("WHATSAPP_DEFAULT_RETRIES", "0");
+            env.put("SENDER_LEASE_MARGIN_MS", "5000");
             env.put("SENDER_GROUP_ID", stage.senderGroup());
             env.put("SENDER_INSTANCE_ID", infra.uniqueId("sender"));
             Path run = Project.runDir("sender-crash");
