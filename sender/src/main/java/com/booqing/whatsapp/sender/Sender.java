@@ -47,6 +47,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.RetriableCommitFailedException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -103,6 +104,7 @@ public final class Sender implements AutoCloseable {
     private static final long REDISPATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** Offsets are committed at most this often (and always before partitions are given up). */
     private static final long COMMIT_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long COMMIT_WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration MAX_PUBLISH_BACKOFF = Duration.ofSeconds(30);
     private static final Duration RESULT_LINGER = Duration.ofMillis(5);
@@ -120,6 +122,8 @@ public final class Sender implements AutoCloseable {
     private final Clock clock;
     private final SenderMetrics metrics;
     private final String instance = UUID.randomUUID().toString().substring(0, 8);
+    /** When a failed periodic commit was last logged; touched by the polling thread only (commit callbacks run in poll). */
+    private long lastCommitWarning = System.nanoTime() - COMMIT_WARN_EVERY_NANOS;
     private final CompactedTopicView<TenantConfiguration> configurations;
     private final CompactedTopicView<Endpoint> endpoints;
     private final CompactedTopicView<EndpointHealth> health;
@@ -359,8 +363,17 @@ public final class Sender implements AutoCloseable {
         consumer.commitAsync(offsets(done), (committed, error) -> {
             if (error == null) {
                 done.forEach(PartitionState::committed);
-            } else {
+                return;
+            }
+            // A commit that keeps failing leaves the group's position behind: after a restart or a rebalance all
+            // since then is read again (sent once, thanks to the idempotency keys, but its results published
+            // again). Said once per COMMIT_WARN_EVERY, unless it is the passing kind.
+            long now = System.nanoTime();
+            if (error instanceof RetriableCommitFailedException) {
                 log.debug("periodic commit failed, the next one covers it: {}", error.toString());
+            } else if (now - lastCommitWarning >= COMMIT_WARN_EVERY_NANOS) {
+                lastCommitWarning = now;
+                log.warn("periodic commit of the send commands' offsets failed: {}", error.toString());
             }
         });
     }

@@ -10,6 +10,7 @@ import com.booqing.whatsapp.common.message.SendCommand;
 import com.booqing.whatsapp.common.message.SendResult;
 import com.booqing.whatsapp.sender.delivery.Cancellation;
 import com.booqing.whatsapp.sender.endpoint.EndpointSelector;
+import com.booqing.whatsapp.sender.idempotency.IdempotencyStore;
 import com.booqing.whatsapp.sender.provider.ProviderAdapters;
 import com.booqing.whatsapp.sender.provider.SendOutcome;
 import com.booqing.whatsapp.sender.testing.Fixtures;
@@ -19,10 +20,12 @@ import com.booqing.whatsapp.sender.testing.ScriptedAdapter;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static com.booqing.whatsapp.sender.testing.Harness.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -216,6 +219,50 @@ class SendHandlerTest {
 
         assertThat(h.handler.handle(digits).outcome()).isEqualTo(SendResult.Outcome.SENT);
         assertThat(adapter.calls()).hasSize(1);
+    }
+
+    @Test
+    void theClaimsLeaseGrowsWithTheConfiguredMargin() {
+        Instant withDefault = leaseOfOneSend(Map.of());
+        Instant withFiveSeconds = leaseOfOneSend(Map.of("SENDER_LEASE_MARGIN_MS", "5000"));
+
+        // The default margin is 30 s: how much longer a crashed instance's recipients wait.
+        assertThat(Duration.between(withFiveSeconds, withDefault)).isEqualTo(Duration.ofSeconds(25));
+    }
+
+    /** The lease the handler asks for when it claims one command's key. */
+    private static Instant leaseOfOneSend(Map<String, String> env) {
+        InMemoryIdempotencyStore inner = new InMemoryIdempotencyStore();
+        AtomicReference<Instant> lease = new AtomicReference<>();
+        IdempotencyStore recording = new IdempotencyStore() {
+            @Override
+            public Claim claim(String tenantId, String key, String bodyHash, Instant leaseUntil) {
+                lease.compareAndSet(null, leaseUntil);
+                return inner.claim(tenantId, key, bodyHash, leaseUntil);
+            }
+
+            @Override
+            public boolean complete(String tenantId, String key, String token, SendResult result) {
+                return inner.complete(tenantId, key, token, result);
+            }
+
+            @Override
+            public void release(String tenantId, String key, String token) {
+                inner.release(tenantId, key, token);
+            }
+
+            @Override
+            public boolean resolve(String tenantId, String key, String observed, SendResult result) {
+                return inner.resolve(tenantId, key, observed, result);
+            }
+        };
+        Harness harness = new Harness(List.of(new ScriptedAdapter(ProviderType.CLOUD_API, Set.of("text"))), env,
+                recording);
+        harness.directory.put(Fixtures.cloudEndpoint(harness.box, "ep_a", "https://graph.example", "token-ep_a", true));
+
+        assertThat(harness.handler.handle(Fixtures.text(Fixtures.RECIPIENT, "hi")).outcome())
+                .isEqualTo(SendResult.Outcome.SENT);
+        return lease.get();
     }
 
     @Test

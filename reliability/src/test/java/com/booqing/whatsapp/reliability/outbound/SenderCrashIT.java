@@ -60,7 +60,7 @@ class SenderCrashIT {
     private static final int SENDS_PER_SECOND = 40;
     private static final Duration ANSWER_DELAY = Duration.ofMillis(150);
     private static final Duration READY = Duration.ofSeconds(120);
-    /** Lease of an interrupted claim (~15 s with the 5 s margin) + catching up, on a loaded machine, with room to spare. */
+    /** Lease of an interrupted claim (~21 s with the 5 s margin) + catching up, on a loaded machine, with room to spare. */
     private static final Duration SETTLE = Duration.ofSeconds(240);
     private static final int RECIPIENTS = 300;
     private static final Pattern INTERRUPTED_METRIC = Pattern.compile(
