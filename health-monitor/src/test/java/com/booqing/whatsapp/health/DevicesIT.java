@@ -379,6 +379,18 @@ class DevicesIT {
     }
 
     @Test
+    void anInstanceDeletedAtEvolutionNoLongerShowsAsConnected(Infra infra) {
+        Setup gone = evolution(infra, patient, true, DeviceStatus.CONNECTED);
+        assertThat(fx.call("DELETE", gone.simEndpoint().apiUrl() + "/instance/delete/front-desk", "apikey",
+                Fixture.token(gone.id()))).isEqualTo(200);
+
+        DeviceEvent dropped = awaitEvent(gone.device(), DeviceStatus.DISCONNECTED);
+
+        assertThat(dropped.reason()).isEqualTo(KeepAlive.SESSION_MISSING);
+        assertThat(calls(gone)).doesNotContain("POST /instance/restart/front-desk", "GET /instance/connect/front-desk");
+    }
+
+    @Test
     void aProbeAnswerAskedForBeforeAReportedDropDoesNotShowTheDeviceConnectedAgain(Infra infra) throws Exception {
         // As above, but with no reconnect running (autoReconnect off): the stale "WORKING" is all there is.
         Setup gone = waha(infra, patient, true, DeviceStatus.CONNECTED);
