@@ -1,17 +1,8 @@
 package com.booqing.whatsapp.bench;
 
-import com.booqing.whatsapp.common.kafka.KafkaClients;
 import com.booqing.whatsapp.common.kafka.Topic;
 import com.booqing.whatsapp.common.message.SendResult;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * Counts the sender's results per send slot (the slot is read back from the recipient, see {@link LoadTraffic}),
@@ -20,10 +11,8 @@ import java.util.stream.IntStream;
  */
 final class ResultTally implements AutoCloseable {
     private final byte[] perSlot;
-    private final KafkaConsumer<byte[], byte[]> consumer;
     private final Topic<String, SendResult> topic;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final TopicTail tail;
     // written by the consumer thread only; read through the synchronized snapshot
     private long results;
     private long sent;
@@ -37,30 +26,9 @@ final class ResultTally implements AutoCloseable {
     ResultTally(String bootstrapServers, Topic<String, SendResult> topic, long slots) {
         this.topic = topic;
         this.perSlot = new byte[(int) slots];
-        Map<String, Object> c = KafkaClients.committedReader(bootstrapServers, null, "load-results");
-        consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> parts = IntStream.range(0, topic.partitions())
-                .mapToObj(p -> new TopicPartition(topic.name(), p)).toList();
-        consumer.assign(parts);
-        consumer.seekToEnd(parts);
-        parts.forEach(consumer::position); // the end as of now, before the first send
-        thread = new Thread(this::loop, "load-results");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void loop() {
-        try {
-            while (running) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    count(r.value());
-                }
-            }
-        } catch (org.apache.kafka.common.errors.WakeupException stopping) {
-            // close() woke us
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
-        }
+        // from the end as of now, before the first send
+        this.tail = new TopicTail(bootstrapServers, topic.name(), topic.partitions(), "load-results",
+                (value, nanos) -> count(value));
     }
 
     private synchronized void count(byte[] value) {
@@ -100,12 +68,6 @@ final class ResultTally implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        tail.close();
     }
 }

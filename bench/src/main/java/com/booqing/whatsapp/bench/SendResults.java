@@ -1,19 +1,12 @@
 package com.booqing.whatsapp.bench;
 
-import com.booqing.whatsapp.common.kafka.KafkaClients;
 import com.booqing.whatsapp.common.kafka.Topic;
 import com.booqing.whatsapp.common.message.SendResult;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /**
  * Reads the send-results topic from its end (read_committed, as any consumer of results would) on its own thread
@@ -28,45 +21,18 @@ final class SendResults implements AutoCloseable {
     }
 
     private final Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Topic<String, SendResult> topic;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final TopicTail tail;
 
     SendResults(String bootstrapServers, Topic<String, SendResult> topic) {
-        this.topic = topic;
-        Map<String, Object> c = KafkaClients.committedReader(bootstrapServers, null, "bench-results");
-        consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> parts = IntStream.range(0, topic.partitions())
-                .mapToObj(p -> new TopicPartition(topic.name(), p)).collect(Collectors.toList());
-        consumer.assign(parts);
-        consumer.seekToEnd(parts);
-        parts.forEach(consumer::position); // resolve the end now, before any command is produced
-        thread = new Thread(this::loop, "bench-results");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void loop() {
-        try {
-            while (running) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    long now = System.nanoTime();
-                    try {
-                        SendResult result = topic.valueSerde().deserializer().deserialize(topic.name(), r.value());
-                        arrivals.putIfAbsent(result.messageId(),
-                                new Arrival(now, result.outcome(), result.endpointId(),
-                                        result.completedAt() == null ? -1 : result.completedAt().toEpochMilli()));
-                    } catch (RuntimeException bad) {
-                        // not a result of ours; the phases count what is missing
-                    }
-                }
+        tail = new TopicTail(bootstrapServers, topic.name(), topic.partitions(), "bench-results", (value, nanos) -> {
+            try {
+                SendResult result = topic.valueSerde().deserializer().deserialize(topic.name(), value);
+                arrivals.putIfAbsent(result.messageId(), new Arrival(nanos, result.outcome(), result.endpointId(),
+                        result.completedAt() == null ? -1 : result.completedAt().toEpochMilli()));
+            } catch (RuntimeException bad) {
+                // not a result of ours; the phases count what is missing
             }
-        } catch (org.apache.kafka.common.errors.WakeupException stopping) {
-            // close() woke us
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
-        }
+        });
     }
 
     Arrival get(String messageId) {
@@ -101,12 +67,6 @@ final class SendResults implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        tail.close();
     }
 }

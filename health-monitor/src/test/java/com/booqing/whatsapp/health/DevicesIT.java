@@ -120,6 +120,17 @@ class DevicesIT {
                 .until(() -> monitor.device(d.id()).filter(d::equals).isPresent());
     }
 
+    private static void deleteWahaSession(Setup s) {
+        assertThat(fx.call("DELETE", s.simEndpoint().apiUrl() + "/api/sessions/front", "X-Api-Key",
+                Fixture.token(s.id()))).isEqualTo(200);
+    }
+
+    /** The device's record as the processor would write it on a webhook's report of {@code status}, dated now. */
+    private static Device reportedAs(Setup s, DeviceStatus status) {
+        return new Device(s.device().id(), s.device().tenantId(), s.id(), "front desk", null, status, null, null, 0, 0,
+                s.device().createdAt(), Instant.now());
+    }
+
     private static List<String> calls(Setup s) {
         return s.sim().requests(s.id()).stream().map(r -> r.method() + " " + r.path()
                 + (r.query() == null ? "" : "?" + r.query())).toList();
@@ -311,10 +322,8 @@ class DevicesIT {
 
         // A drop reported by webhook (the processor's record), of a session that cannot come back: it is gone.
         Setup gone = waha(infra, patient, true, DeviceStatus.CONNECTED);
-        assertThat(fx.call("DELETE", gone.simEndpoint().apiUrl() + "/api/sessions/front", "X-Api-Key",
-                Fixture.token(gone.id()))).isEqualTo(200);
-        Device reported = new Device(gone.device().id(), gone.device().tenantId(), gone.id(), "front desk", null,
-                DeviceStatus.DISCONNECTED, null, null, 0, 0, gone.device().createdAt(), Instant.now());
+        deleteWahaSession(gone);
+        Device reported = reportedAs(gone, DeviceStatus.DISCONNECTED);
         fx.put(fx.topics.devices(), reported.id(), reported);
 
         DeviceEvent gaveUp = fx.awaitDeviceEvent(reported.id(), 0, e -> e.status() == DeviceStatus.ERROR);
@@ -336,12 +345,10 @@ class DevicesIT {
         Setup gone = waha(infra, patient, true, DeviceStatus.CONNECTED);
         // The next probe of the endpoint reads the session while it still works; its answer is held back.
         CompletableFuture<Void> release = heldWaha.holdNext(gone.id());
-        Device reported = new Device(gone.device().id(), gone.device().tenantId(), gone.id(), "front desk", null,
-                DeviceStatus.DISCONNECTED, null, null, 0, 0, gone.device().createdAt(), Instant.now());
+        Device reported = reportedAs(gone, DeviceStatus.DISCONNECTED);
         try {
             heldWaha.awaitHeld(Fixture.WAIT);
-            assertThat(fx.call("DELETE", gone.simEndpoint().apiUrl() + "/api/sessions/front", "X-Api-Key",
-                    Fixture.token(gone.id()))).isEqualTo(200);
+            deleteWahaSession(gone);
             fx.put(fx.topics.devices(), reported.id(), reported);
             awaitEvent(reported, DeviceStatus.CONNECTING);
         } finally {
@@ -361,8 +368,7 @@ class DevicesIT {
         // default), yet a session that does not exist is not restarted.
         Setup gone = waha(infra, patient, true, DeviceStatus.CONNECTED);
         Instant deleted = Instant.now();
-        assertThat(fx.call("DELETE", gone.simEndpoint().apiUrl() + "/api/sessions/front", "X-Api-Key",
-                Fixture.token(gone.id()))).isEqualTo(200);
+        deleteWahaSession(gone);
 
         DeviceEvent dropped = awaitEvent(gone.device(), DeviceStatus.DISCONNECTED);
 
@@ -399,11 +405,9 @@ class DevicesIT {
         Device reported;
         try {
             heldWaha.awaitHeld(Fixture.WAIT);
-            assertThat(fx.call("DELETE", gone.simEndpoint().apiUrl() + "/api/sessions/front", "X-Api-Key",
-                    Fixture.token(gone.id()))).isEqualTo(200);
+            deleteWahaSession(gone);
             // Dated as a webhook would date it: when the session went, after the held probe was answered.
-            reported = new Device(gone.device().id(), gone.device().tenantId(), gone.id(), "front desk", null,
-                    DeviceStatus.DISCONNECTED, null, null, 0, 0, gone.device().createdAt(), Instant.now());
+            reported = reportedAs(gone, DeviceStatus.DISCONNECTED);
             fx.put(fx.topics.devices(), reported.id(), reported);
             awaitMonitorSees(reported);
         } finally {
@@ -487,8 +491,7 @@ class DevicesIT {
 
         // Evolution: the processor has turned connection.update close/401 into ERROR; the instance is closed.
         Setup evo = evolution(infra, patient, true, DeviceStatus.CONNECTED);
-        Device loggedOut = new Device(evo.device().id(), evo.device().tenantId(), evo.id(), "front desk", null,
-                DeviceStatus.ERROR, null, null, 0, 0, evo.device().createdAt(), Instant.now());
+        Device loggedOut = reportedAs(evo, DeviceStatus.ERROR);
         fx.put(fx.topics.devices(), loggedOut.id(), loggedOut);
         awaitMonitorSees(loggedOut);
         assertThat(fx.call("DELETE", evo.simEndpoint().apiUrl() + "/instance/logout/front-desk", "apikey",

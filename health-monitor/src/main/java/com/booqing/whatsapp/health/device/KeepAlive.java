@@ -157,7 +157,7 @@ public final class KeepAlive {
             return;
         }
         for (Device d : onEndpoint) {
-            if (d.endpointId().equals(endpoint.id()) && d.tenantId().equals(endpoint.tenantId()) && !busy.test(d.id())) {
+            if (onEndpoint(d, endpoint)) {
                 observed(d, api, providerStatus, mapped, asked);
             }
         }
@@ -178,8 +178,7 @@ public final class KeepAlive {
             return;
         }
         for (Device d : onEndpoint) {
-            if (!d.endpointId().equals(endpoint.id()) || !d.tenantId().equals(endpoint.tenantId())
-                    || busy.test(d.id()) || episodes.containsKey(d.id())) {
+            if (!onEndpoint(d, endpoint) || episodes.containsKey(d.id())) {
                 continue;
             }
             DeviceEvents.Known known = events.lastKnown(d);
@@ -190,6 +189,11 @@ public final class KeepAlive {
                     inARow);
             events.publish(d, DeviceStatus.DISCONNECTED, null, null, null, SESSION_MISSING, "missing:" + known.at());
         }
+    }
+
+    /** The device is the endpoint's (and its tenant's), and the device manager is not working on it. */
+    private boolean onEndpoint(Device d, Endpoint endpoint) {
+        return d.endpointId().equals(endpoint.id()) && d.tenantId().equals(endpoint.tenantId()) && !busy.test(d.id());
     }
 
     private void observed(Device d, SessionApi api, String providerStatus, DeviceStatus mapped, Instant asked) {
